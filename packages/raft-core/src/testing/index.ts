@@ -1,2 +1,18 @@
 // Test support shipped as `@kvraft/raft-core/testing`: the contract suites every adapter runs.
-export {};
+//
+// A third-party Persister adapter runs the suites with one import each, in a vitest test file:
+//   persisterContractSuite('MyPersister', { open, reopen, dispose })   // semantics of the port
+//   crashSuite('MyPersister', { childModule, killCount })               // SIGKILL consistency
+// `childModule` is a module exporting `openPersister(dir: string): Promise<Persister>`; see
+// crash-suite.ts. PersistModel and nextSaveUpdate serve differential and random tests.
+
+export {
+  diffPersistedState,
+  PersistModel,
+  sameBytes,
+  validatePersistUpdate,
+} from './persist-model.ts';
+export type { SaveWorkloadOptions } from './persist-workload.ts';
+export { nextSaveUpdate, randomBytes } from './persist-workload.ts';
+export type { PersisterFactory } from './persister-contract.ts';
+export { makeEntries, persisterContractSuite } from './persister-contract.ts';
