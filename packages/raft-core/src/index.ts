@@ -1,4 +1,6 @@
 // @kvraft/raft-core: Raft as a pure, deterministic state machine plus a thin async driver.
+// Table of contents: data types and messages, the pure core (RawNode), the driver (RaftNode)
+// and its ports, and deterministic text renderings for logs and golden tests.
 export { AssertionError, assert, assertNever } from './assert.ts';
 export type {
   AppendEntries,
@@ -14,8 +16,20 @@ export type {
   TimeoutNow,
 } from './messages.ts';
 export { isRequestMessage, messageBytes } from './messages.ts';
+export type { RaftOptions, ResolvedRaftOptions } from './options.ts';
+export { resolveRaftOptions } from './options.ts';
 export type { Prng } from './prng.ts';
 export { createPrng } from './prng.ts';
-export type { Clock, PersistedState, Persister, PersistUpdate, TimerHandle, Transport } from './driver/ports.ts';
+export { committedIndex, quorumSize, tallyVotes, type VoteResult } from './quorum/majority.ts';
+export type { ProposeError, RaftStorageState, Role } from './raft.ts';
+export { RaftLog } from './raft-log.ts';
+export type { ReadState } from './read-only.ts';
+export type { ProposeResult, RaftStatus, Ready, SoftState } from './raw-node.ts';
+export { RawNode } from './raw-node.ts';
+export { Progress, type ProgressState } from './tracker/progress.ts';
 export type { Entry, EntryKind, HardState, LogIndex, NodeId, Snapshot, Term } from './types.ts';
 export { emptyHardState, entryBytes, entryOverheadBytes, hardStateBytes } from './types.ts';
+export type { Clock, PersistedState, Persister, PersistUpdate, TimerHandle, Transport } from './driver/ports.ts';
+export type { ApplyMsg, NodeStatus, RaftNodeOptions, ReadIndexResult } from './driver/raft-node.ts';
+export { RaftNode } from './driver/raft-node.ts';
+export { describeEntry, describeMessage, describeReady, describeStatus } from './describe.ts';

@@ -1,0 +1,67 @@
+// Every limit and knob of the Raft core, validated once at construction (TigerBeetle: "put a
+// limit on everything"). Units are last in every name.
+import { assert } from './assert.ts';
+import type { Prng } from './prng.ts';
+import type { NodeId } from './types.ts';
+
+/** Options for one Raft node. */
+export interface RaftOptions {
+  readonly id: NodeId;
+  /** Every voter of the cluster, including this node. */
+  readonly peers: readonly NodeId[];
+  /** The only source of randomness (election jitter). */
+  readonly prng: Prng;
+  /** Base election timeout; each election waits a random value in [base, 2 × base). */
+  readonly electionTimeoutTicks?: number;
+  /** Ticks between heartbeats; must be well below the election timeout. */
+  readonly heartbeatTicks?: number;
+  /** Run a PreVote round before disrupting the cluster with a new term (thesis §9.6). */
+  readonly preVote?: boolean;
+  /** Leaders step down without a majority's contact each election timeout (thesis §6.2). */
+  readonly checkQuorum?: boolean;
+  /** Upper bound on entry data bytes per AppendEntries (at least one entry is always sent). */
+  readonly appendBytesMax?: number;
+  /** AppendEntries messages in flight per follower in replicate state (pipelining window). */
+  readonly inflightMessagesMax?: number;
+  /** Bytes of proposed but uncommitted entry data a leader accepts before refusing proposals. */
+  readonly uncommittedBytesMax?: number;
+  /** Receives one line per notable event (role changes, elections); silent by default. */
+  readonly logger?: (line: string) => void;
+}
+
+/** Options with every default filled in. */
+export type ResolvedRaftOptions = Required<RaftOptions>;
+
+/** Fills defaults and validates every option; throws on a bad value. */
+export function resolveRaftOptions(options: RaftOptions): ResolvedRaftOptions {
+  const resolved: ResolvedRaftOptions = {
+    electionTimeoutTicks: 30,
+    heartbeatTicks: 10,
+    preVote: true,
+    checkQuorum: true,
+    appendBytesMax: 1024 * 1024,
+    inflightMessagesMax: 64,
+    uncommittedBytesMax: 64 * 1024 * 1024,
+    logger: () => {},
+    ...options,
+  };
+  const positive = (name: keyof ResolvedRaftOptions): void => {
+    const value = resolved[name];
+    assert(
+      typeof value === 'number' && Number.isSafeInteger(value) && value > 0,
+      `${name} must be a positive integer`,
+    );
+  };
+  positive('electionTimeoutTicks');
+  positive('heartbeatTicks');
+  positive('appendBytesMax');
+  positive('inflightMessagesMax');
+  positive('uncommittedBytesMax');
+  assert(
+    resolved.heartbeatTicks < resolved.electionTimeoutTicks,
+    'heartbeatTicks must be below electionTimeoutTicks',
+  );
+  assert(resolved.peers.includes(resolved.id), 'peers must include this node');
+  assert(new Set(resolved.peers).size === resolved.peers.length, 'peers must be distinct');
+  return resolved;
+}
