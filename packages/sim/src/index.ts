@@ -1,0 +1,45 @@
+// @kvraft/sim: the deterministic simulator. Virtual time (scheduler, clock), a labrpc-faithful
+// network, simulated disk latency, the Raft scenario harness, and the randomized swarm.
+
+export { AppliedLogs, snapshotInterval, type TakeSnapshot } from './applied-logs.ts';
+export type { AppliedValue, Command, TesterSnapshot } from './command-codec.ts';
+export {
+  decodeCommand,
+  decodeTesterSnapshot,
+  encodeCommand,
+  encodeTesterSnapshot,
+} from './command-codec.ts';
+export { diskLatency } from './disk-latency.ts';
+export { EventQueue, type ScheduledEvent } from './event-queue.ts';
+export {
+  assertFaults,
+  faultsReliable,
+  faultsUnreliable,
+  type NetworkFaults,
+} from './network-faults.ts';
+export {
+  clusterTiming,
+  RaftCluster,
+  type RaftClusterOptions,
+  type StartResult,
+} from './raft-cluster.ts';
+export {
+  type RaftScenarioOptions,
+  type RaftScenarioResult,
+  runRaftScenario,
+  SimulationFailure,
+} from './raft-scenario.ts';
+export {
+  type RunStats,
+  Scheduler,
+  type SchedulerLimits,
+  SimulationError,
+  schedulerLimitsDefault,
+} from './scheduler.ts';
+export { SimClock } from './sim-clock.ts';
+export {
+  type DropReason,
+  type NetworkEvent,
+  type NetworkStats,
+  SimNetwork,
+} from './sim-network.ts';
