@@ -238,7 +238,8 @@ export class RaftCluster {
         if (ids.length > 1) throw new AssertionError(`term ${term} has ${ids.length} (>1) leaders`);
         if (term > lastTermWithLeader) lastTermWithLeader = term;
       }
-      if (leaders.size > 0) return leaders.get(lastTermWithLeader)[0]!;
+      const leader = leaders.get(lastTermWithLeader)?.[0];
+      if (leader !== undefined) return leader;
     }
     throw new AssertionError('expected one leader, got none');
   }
@@ -302,7 +303,9 @@ export class RaftCluster {
   }
 
   private anyTermAbove(term: Term): boolean {
-    return this.nodes.some((node) => node !== null && node !== undefined && node.status().term > term);
+    return this.nodes.some(
+      (node) => node !== null && node !== undefined && node.status().term > term,
+    );
   }
 
   /** Submits cmd until some server accepts it and expectedServers commit it; returns the index. */

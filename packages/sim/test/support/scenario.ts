@@ -10,7 +10,7 @@ import {
 
 /** The fixed seed of a test, unless SIM_SEED is set in the environment. */
 export function seedFor(testName: string): number {
-  const override = process.env['SIM_SEED'];
+  const { SIM_SEED: override } = process.env;
   if (override !== undefined && override !== '') return Number(override);
   let hash = 0x811c9dc5;
   for (let i = 0; i < testName.length; i++) {
