@@ -17,14 +17,19 @@ export interface Prng {
 /** Creates a generator from a seed; equal seeds give equal streams on every platform. */
 export function createPrng(seed: number): Prng {
   assert(Number.isSafeInteger(seed), 'prng seed must be a safe integer');
-  let a = 0x9e3779b9;
-  let b = 0x243f6a88;
-  let c = 0xb7e15162;
-  let d = 1;
-  const low = seed >>> 0;
-  const high = Math.floor(seed / 0x1_0000_0000) >>> 0;
-  a ^= low;
-  b ^= high;
+  // Spread the seed over all four words with splitmix32 so nearby seeds give unrelated streams.
+  let mix = (seed ^ Math.floor(seed / 0x1_0000_0000)) >>> 0;
+  const splitmix = (): number => {
+    mix = (mix + 0x9e3779b9) | 0;
+    let z = mix;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = splitmix();
+  let b = splitmix();
+  let c = splitmix();
+  let d = splitmix();
   const next = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;

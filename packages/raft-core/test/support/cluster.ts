@@ -143,9 +143,12 @@ export class TestCluster {
     }
   }
 
+  /** The leader of the highest term that has one (a stale, cut-off leader may linger). */
   leader(): NodeId | null {
-    const leaders = [...this.nodes.entries()].filter(([, n]) => n.status().role === 'leader');
-    return leaders.length === 1 ? leaders[0]![0] : null;
+    const leaders = [...this.nodes.entries()]
+      .filter(([, n]) => n.status().role === 'leader')
+      .sort(([, a], [, b]) => b.status().term - a.status().term);
+    return leaders[0]?.[0] ?? null;
   }
 
   /** Proposes a text command on `id` and stabilizes; returns the proposal result. */
