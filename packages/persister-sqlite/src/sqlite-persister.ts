@@ -1,0 +1,228 @@
+// SqlitePersister: the Persister port on one SQLite file (better-sqlite3) in WAL mode with
+// synchronous=FULL, one transaction per group-committed batch of saves, and an exclusive lock
+// held for the store's lifetime so a second process cannot open it.
+// Invariant: `durable*Size` describe exactly what the last committed transaction left on disk.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { PersistedState, Persister, PersistUpdate } from '@kvraft/raft-core';
+import { assert } from '@kvraft/raft-core';
+import Database from 'better-sqlite3';
+import { GroupCommit } from './group-commit.ts';
+import { type LedgerStep, LogLedger } from './log-ledger.ts';
+import {
+  PersisterCorruptionError,
+  PersisterFailedError,
+  PersisterLockedError,
+} from './persister-errors.ts';
+import { entryChecksum, hardStateChecksum, kindByte, snapshotChecksum } from './record-checksum.ts';
+import { readSqliteState } from './sqlite-load.ts';
+import { ensureSchema } from './sqlite-schema.ts';
+
+/** Where the store lives: a directory (file `raft.sqlite` inside it) or an explicit file path. */
+export type SqliteLocation = { readonly dir: string } | { readonly path: string };
+
+/** Tuning of a SQLite persister; every field has a default. */
+export interface SqliteTuning {
+  /** Most saves one transaction may carry (default 1024). */
+  readonly groupCommitSavesMax?: number;
+  /** Free pages after a snapshot above which the file is shrunk by incremental vacuum (default 256). */
+  readonly vacuumFreePagesMin?: number;
+}
+
+/** Options of openSqlitePersister. */
+export type SqlitePersisterOptions = SqliteLocation & SqliteTuning;
+
+/** The file name used inside `dir`. */
+export const sqliteFileName = 'raft.sqlite';
+
+type SqliteStatement = 'putHardState' | 'putSnapshot' | 'deleteThrough' | 'deleteFrom' | 'putEntry';
+
+interface QueuedSave {
+  readonly update: PersistUpdate;
+  readonly step: LedgerStep;
+}
+
+/** Opens (creating if needed) the store, verifies every record and takes the exclusive lock. */
+export async function openSqlitePersister(
+  options: SqlitePersisterOptions,
+): Promise<SqlitePersister> {
+  const path = resolve('dir' in options ? join(options.dir, sqliteFileName) : options.path);
+  mkdirSync(dirname(path), { recursive: true });
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { timeout: 0 });
+    configure(db, path);
+    const state = readSqliteState(db, path);
+    return new SqlitePersister(db, path, state, options);
+  } catch (error) {
+    db?.close();
+    throw translateOpenError(error, path);
+  }
+}
+
+function configure(db: Database.Database, path: string): void {
+  // Exclusive locking mode: the lock taken by the first write below is held until close, so
+  // another process gets SQLITE_BUSY. It also keeps the WAL index in heap memory (no -shm file).
+  db.pragma('locking_mode = EXCLUSIVE');
+  db.pragma('auto_vacuum = INCREMENTAL');
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  assert(mode === 'wal', `could not switch ${path} to WAL (got ${String(mode)})`);
+  // FULL, not NORMAL: in WAL mode NORMAL does not fsync the WAL on commit, so a power loss can
+  // drop the last acknowledged transactions. FULL syncs the WAL at every commit.
+  db.pragma('synchronous = FULL');
+  db.pragma('journal_size_limit = 67108864');
+  db.exec('BEGIN EXCLUSIVE');
+  try {
+    ensureSchema(db, path);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function translateOpenError(error: unknown, path: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new PersisterLockedError(path, { cause: error });
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    const detail = `SQLite reports ${String((error as Error).message)}`;
+    return new PersisterCorruptionError({
+      store: path,
+      record: 'file',
+      index: null,
+      detail,
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** A durable Persister on SQLite; create it with openSqlitePersister. */
+export class SqlitePersister implements Persister {
+  /** The database file. */
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly ledger: LogLedger;
+  private readonly commits: GroupCommit<QueuedSave>;
+  private readonly vacuumFreePagesMin: number;
+  private loaded: PersistedState | null;
+  private durableRaftStateSize: number;
+  private durableSnapshotSize: number;
+  private closed = false;
+  private readonly statements: Record<SqliteStatement, Database.Statement>;
+
+  /** Wraps an opened, verified database; use openSqlitePersister instead. */
+  constructor(db: Database.Database, path: string, state: PersistedState, tuning: SqliteTuning) {
+    this.db = db;
+    this.path = path;
+    this.loaded = state;
+    this.ledger = LogLedger.fromLoaded(
+      state.snapshot?.index ?? 0,
+      state.snapshot?.data.length ?? 0,
+      state.entries,
+    );
+    this.durableRaftStateSize = this.ledger.raftStateSize;
+    this.durableSnapshotSize = this.ledger.snapshotSize;
+    this.vacuumFreePagesMin = tuning.vacuumFreePagesMin ?? 256;
+    this.statements = {
+      putHardState: db.prepare(
+        'INSERT OR REPLACE INTO hard_state (id, term, voted_for, commit_index, crc) VALUES (1, ?, ?, ?, ?)',
+      ),
+      putSnapshot: db.prepare(
+        'INSERT OR REPLACE INTO snapshot (id, idx, term, data, crc) VALUES (1, ?, ?, ?, ?)',
+      ),
+      deleteThrough: db.prepare('DELETE FROM entries WHERE idx <= ?'),
+      deleteFrom: db.prepare('DELETE FROM entries WHERE idx >= ?'),
+      putEntry: db.prepare(
+        'INSERT INTO entries (idx, term, kind, data, crc) VALUES (?, ?, ?, ?, ?)',
+      ),
+    };
+    const writeBatch = db.transaction((saves: readonly QueuedSave[]) => {
+      for (const save of saves) this.writeOne(save);
+    });
+    this.commits = new GroupCommit<QueuedSave>((saves) => this.commit(saves, writeBatch), {
+      batchItemsMax: tuning.groupCommitSavesMax ?? 1024,
+      failure: (cause) => new PersisterFailedError(path, { cause }),
+    });
+  }
+
+  /** Returns the state verified at open (first call), or reads it again. */
+  async load(): Promise<PersistedState> {
+    this.assertOpen();
+    const state = this.loaded ?? readSqliteState(this.db, this.path);
+    this.loaded = null;
+    return state;
+  }
+
+  /** Validates the update now (AssertionError), then resolves once its transaction committed. */
+  save(update: PersistUpdate): Promise<void> {
+    this.assertOpen();
+    this.loaded = null;
+    let step: LedgerStep;
+    try {
+      step = this.ledger.accept(update);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.commits.submit({ update, step });
+  }
+
+  /** Returns hardStateBytes plus entryBytes of every durably retained entry. */
+  raftStateSize(): number {
+    return this.durableRaftStateSize;
+  }
+
+  /** Returns the durable snapshot's data size, or 0. */
+  snapshotSize(): number {
+    return this.durableSnapshotSize;
+  }
+
+  /** Waits for queued saves, then closes the database and releases the lock. */
+  async close(): Promise<void> {
+    this.assertOpen();
+    this.closed = true;
+    await this.commits.drain();
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    assert(!this.closed, `SqlitePersister ${this.path} used after close`);
+  }
+
+  private commit(
+    saves: readonly QueuedSave[],
+    writeBatch: (saves: readonly QueuedSave[]) => void,
+  ): void {
+    writeBatch(saves);
+    const last = saves[saves.length - 1]!;
+    this.durableRaftStateSize = last.step.raftStateSize;
+    this.durableSnapshotSize = last.step.snapshotSize;
+    if (saves.some((save) => save.step.snapshotDiscard !== undefined)) this.maybeVacuum();
+  }
+
+  private writeOne({ update }: QueuedSave): void {
+    const s = this.statements;
+    if (update.snapshot !== undefined) {
+      const { index, term, data } = update.snapshot;
+      s.putSnapshot.run(index, term, data, snapshotChecksum(index, term, data));
+      s.deleteThrough.run(index);
+    }
+    if (update.truncateFrom !== undefined) s.deleteFrom.run(update.truncateFrom);
+    for (const entry of update.entries ?? []) {
+      const { index, term, kind, data } = entry;
+      s.putEntry.run(index, term, kindByte(kind), data, entryChecksum(index, term, kind, data));
+    }
+    const hardState = update.hardState;
+    if (hardState !== undefined) {
+      const { term, votedFor, commitIndex } = hardState;
+      s.putHardState.run(term, votedFor, commitIndex, hardStateChecksum(hardState));
+    }
+  }
+
+  private maybeVacuum(): void {
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    if (free >= this.vacuumFreePagesMin) this.db.pragma('incremental_vacuum');
+  }
+}
