@@ -32,6 +32,8 @@ export class TestCluster {
   readonly sent: Message[] = [];
   private queue: Message[] = [];
   private readonly cut = new Set<string>();
+  /** Observes every Ready as it is handled (golden transcripts). */
+  onReady: (id: NodeId, ready: Ready) => void = () => {};
   /** Returns true to drop a message (in addition to cut links). */
   dropFilter: (m: Message) => boolean = () => false;
 
@@ -91,6 +93,7 @@ export class TestCluster {
   }
 
   private handle(id: NodeId, node: RawNode, ready: Ready): void {
+    this.onReady(id, ready);
     const stored = this.stored.get(id)!;
     if (ready.snapshot) {
       stored.snapshot = ready.snapshot;
