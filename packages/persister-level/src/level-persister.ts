@@ -1,0 +1,221 @@
+// LevelPersister: the Persister port on LevelDB (classic-level). Each group-committed batch of
+// saves is one LevelDB write batch with `sync: true` (fsync of the log before it resolves).
+// LevelDB's LOCK file refuses a second process. Large discarded prefixes are compacted away.
+// Invariant: `durable*Size` describe exactly what the last synced batch left on disk.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PersistedState, Persister, PersistUpdate } from '@kvraft/raft-core';
+import { assert } from '@kvraft/raft-core';
+import { ClassicLevel } from 'classic-level';
+import { GroupCommit } from './group-commit.ts';
+import {
+  encodeEntryValue,
+  encodeHardStateValue,
+  encodeSnapshotValue,
+  entryKey,
+  hardStateKey,
+  metaKey,
+  snapshotKey,
+} from './level-keys.ts';
+import { type LevelStore, readLevelState } from './level-load.ts';
+import { type LedgerStep, LogLedger } from './log-ledger.ts';
+import {
+  PersisterCorruptionError,
+  PersisterFailedError,
+  PersisterLockedError,
+  PersisterSchemaError,
+} from './persister-errors.ts';
+
+/** The schema version this code writes and reads. */
+export const schemaVersion = 1;
+
+/** Options of openLevelPersister; every field but `dir` has a default. */
+export interface LevelPersisterOptions {
+  /** The LevelDB directory of this store. */
+  readonly dir: string;
+  /** Most saves one write batch may carry (default 1024). */
+  readonly groupCommitSavesMax?: number;
+  /** Entries a snapshot must discard to trigger compactRange over them (default 4096). */
+  readonly compactEntriesMin?: number;
+}
+
+interface QueuedSave {
+  readonly update: PersistUpdate;
+  readonly step: LedgerStep;
+}
+
+type BatchOp =
+  | { type: 'put'; key: Uint8Array; value: Uint8Array }
+  | { type: 'del'; key: Uint8Array };
+
+/** Opens (creating if needed) the store, verifies every record and holds LevelDB's lock. */
+export async function openLevelPersister(options: LevelPersisterOptions): Promise<LevelPersister> {
+  const dir = resolve(options.dir);
+  mkdirSync(dir, { recursive: true });
+  const db: LevelStore = new ClassicLevel<Uint8Array, Uint8Array>(dir, {
+    keyEncoding: 'view',
+    valueEncoding: 'view',
+  });
+  try {
+    await db.open();
+    await ensureSchema(db, dir);
+    const state = await readLevelState(db, dir);
+    return new LevelPersister(db, dir, state, options);
+  } catch (error) {
+    if (db.status === 'open') await db.close();
+    throw translateOpenError(error, dir);
+  }
+}
+
+async function ensureSchema(db: LevelStore, dir: string): Promise<void> {
+  const version = await db.get(metaKey);
+  if (version === undefined) {
+    const empty = (await db.keys({ limit: 1 }).all()).length === 0;
+    if (!empty) throw new PersisterSchemaError(dir, 'none', schemaVersion);
+    await db.put(metaKey, new TextEncoder().encode(String(schemaVersion)), { sync: true });
+    return;
+  }
+  const found = new TextDecoder().decode(version);
+  if (found !== String(schemaVersion)) throw new PersisterSchemaError(dir, found, schemaVersion);
+}
+
+function translateOpenError(error: unknown, dir: string): unknown {
+  const codes = [error, (error as { cause?: unknown }).cause].map(
+    (e) => (e as { code?: unknown })?.code,
+  );
+  if (codes.includes('LEVEL_LOCKED')) return new PersisterLockedError(dir, { cause: error });
+  if (codes.includes('LEVEL_CORRUPTION')) {
+    const detail = `LevelDB reports ${String((error as Error).message)}`;
+    return new PersisterCorruptionError({
+      store: dir,
+      record: 'file',
+      index: null,
+      detail,
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** A durable Persister on LevelDB; create it with openLevelPersister. */
+export class LevelPersister implements Persister {
+  /** The LevelDB directory. */
+  readonly dir: string;
+  private readonly db: LevelStore;
+  private readonly ledger: LogLedger;
+  private readonly commits: GroupCommit<QueuedSave>;
+  private readonly compactEntriesMin: number;
+  private loaded: PersistedState | null;
+  private durableRaftStateSize: number;
+  private durableSnapshotSize: number;
+  // Compactions run behind the saves; close() waits for them.
+  private compaction: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  /** Wraps an opened, verified database; use openLevelPersister instead. */
+  constructor(db: LevelStore, dir: string, state: PersistedState, options: LevelPersisterOptions) {
+    this.db = db;
+    this.dir = dir;
+    this.loaded = state;
+    this.ledger = LogLedger.fromLoaded(
+      state.snapshot?.index ?? 0,
+      state.snapshot?.data.length ?? 0,
+      state.entries,
+    );
+    this.durableRaftStateSize = this.ledger.raftStateSize;
+    this.durableSnapshotSize = this.ledger.snapshotSize;
+    this.compactEntriesMin = options.compactEntriesMin ?? 4096;
+    this.commits = new GroupCommit<QueuedSave>((saves) => this.commit(saves), {
+      batchItemsMax: options.groupCommitSavesMax ?? 1024,
+      failure: (cause) => new PersisterFailedError(dir, { cause }),
+    });
+  }
+
+  /** Returns the state verified at open (first call), or reads it again. */
+  async load(): Promise<PersistedState> {
+    this.assertOpen();
+    const state = this.loaded ?? (await readLevelState(this.db, this.dir));
+    this.loaded = null;
+    return state;
+  }
+
+  /** Validates the update now (AssertionError), then resolves once its batch is synced. */
+  save(update: PersistUpdate): Promise<void> {
+    this.assertOpen();
+    this.loaded = null;
+    let step: LedgerStep;
+    try {
+      step = this.ledger.accept(update);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.commits.submit({ update, step });
+  }
+
+  /** Returns hardStateBytes plus entryBytes of every durably retained entry. */
+  raftStateSize(): number {
+    return this.durableRaftStateSize;
+  }
+
+  /** Returns the durable snapshot's data size, or 0. */
+  snapshotSize(): number {
+    return this.durableSnapshotSize;
+  }
+
+  /** Waits for queued saves and compactions, then closes LevelDB and releases its lock. */
+  async close(): Promise<void> {
+    this.assertOpen();
+    this.closed = true;
+    await this.commits.drain();
+    await this.compaction;
+    await this.db.close();
+  }
+
+  private assertOpen(): void {
+    assert(!this.closed, `LevelPersister ${this.dir} used after close`);
+  }
+
+  private async commit(saves: readonly QueuedSave[]): Promise<void> {
+    const ops: BatchOp[] = [];
+    let discarded = 0;
+    for (const save of saves) discarded += appendOps(ops, save);
+    await this.db.batch(ops, { sync: true });
+    const last = saves[saves.length - 1]!;
+    this.durableRaftStateSize = last.step.raftStateSize;
+    this.durableSnapshotSize = last.step.snapshotSize;
+    if (discarded >= this.compactEntriesMin) {
+      // Deleted keys leave tombstones; compacting the discarded range frees their space now
+      // instead of whenever LevelDB's own compaction reaches that level.
+      const through = this.ledger.snapshotIndex;
+      this.compaction = this.compaction.then(() =>
+        this.db.compactRange(entryKey(0), entryKey(through + 1)).catch(() => undefined),
+      );
+    }
+  }
+}
+
+/** Adds the batch operations of one save; returns how many entries its snapshot discarded. */
+function appendOps(ops: BatchOp[], { update, step }: QueuedSave): number {
+  let discarded = 0;
+  if (update.snapshot !== undefined) {
+    ops.push({ type: 'put', key: snapshotKey, value: encodeSnapshotValue(update.snapshot) });
+    const range = step.snapshotDiscard;
+    if (range !== undefined) {
+      for (let i = range.fromIndex; i <= range.throughIndex; i++)
+        ops.push({ type: 'del', key: entryKey(i) });
+      discarded = range.throughIndex - range.fromIndex + 1;
+    }
+  }
+  const truncated = step.truncateDiscard;
+  if (truncated !== undefined) {
+    for (let i = truncated.fromIndex; i <= truncated.throughIndex; i++)
+      ops.push({ type: 'del', key: entryKey(i) });
+  }
+  for (const entry of update.entries ?? []) {
+    ops.push({ type: 'put', key: entryKey(entry.index), value: encodeEntryValue(entry) });
+  }
+  if (update.hardState !== undefined) {
+    ops.push({ type: 'put', key: hardStateKey, value: encodeHardStateValue(update.hardState) });
+  }
+  return discarded;
+}
