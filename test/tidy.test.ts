@@ -1,7 +1,7 @@
 // Goal: enforce the mechanical style rules Biome cannot (STYLE.md §5.2, §5.4, §5.7): the
 // deterministic zones use no ambient time, randomness, timers, process or console; package
 // dependency edges follow ARCHITECTURE.md; no FIXME merges. Method: read the tree as text.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -35,10 +35,24 @@ const allowedEdges: Record<string, string[]> = {
   '@kvraft/kv-service': ['@kvraft/raft-core'],
   '@kvraft/clerk': ['@kvraft/kv-service'],
   '@kvraft/persister-memory': ['@kvraft/raft-core'],
-  '@kvraft/persister-sqlite': ['@kvraft/raft-core', '@kvraft/persister-memory', '@kvraft/persister-level'],
-  '@kvraft/persister-level': ['@kvraft/raft-core', '@kvraft/persister-memory', '@kvraft/persister-sqlite'],
+  '@kvraft/persister-sqlite': [
+    '@kvraft/raft-core',
+    '@kvraft/persister-memory',
+    '@kvraft/persister-level',
+  ],
+  '@kvraft/persister-level': [
+    '@kvraft/raft-core',
+    '@kvraft/persister-memory',
+    '@kvraft/persister-sqlite',
+  ],
   '@kvraft/transport': ['@kvraft/raft-core', '@kvraft/kv-service'],
-  '@kvraft/sim': ['@kvraft/raft-core', '@kvraft/kv-service', '@kvraft/clerk', '@kvraft/checker', '@kvraft/persister-memory'],
+  '@kvraft/sim': [
+    '@kvraft/raft-core',
+    '@kvraft/kv-service',
+    '@kvraft/clerk',
+    '@kvraft/checker',
+    '@kvraft/persister-memory',
+  ],
   '@kvraft/checker': [],
 };
 
@@ -87,7 +101,8 @@ describe('tidy', () => {
         const lines = stripComments(readFileSync(join(root, file), 'utf8')).split('\n');
         lines.forEach((line, i) => {
           for (const ban of bans) {
-            if (ban.pattern.test(line)) violations.push(`${file}:${i + 1}: ${line.trim()} → use ${ban.use}`);
+            if (ban.pattern.test(line))
+              violations.push(`${file}:${i + 1}: ${line.trim()} → use ${ban.use}`);
           }
         });
       }

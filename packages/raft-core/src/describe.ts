@@ -46,16 +46,19 @@ export function describeMessage(m: Message): string {
 /** Renders a Ready as indented lines, one per non-empty part. */
 export function describeReady(ready: Ready): string {
   const lines: string[] = [];
-  if (ready.softState) lines.push(`role ${ready.softState.role} leader=${ready.softState.leaderId ?? '-'}`);
+  if (ready.softState)
+    lines.push(`role ${ready.softState.role} leader=${ready.softState.leaderId ?? '-'}`);
   if (ready.hardState) {
     const hs = ready.hardState;
     lines.push(`hard term=${hs.term} vote=${hs.votedFor ?? '-'} commit=${hs.commitIndex}`);
   }
   if (ready.snapshot) lines.push(`persist snapshot ${ready.snapshot.term}/${ready.snapshot.index}`);
   if (ready.truncateFrom !== null) lines.push(`truncate from ${ready.truncateFrom}`);
-  if (ready.entries.length > 0) lines.push(`persist [${ready.entries.map(describeEntry).join(', ')}]`);
+  if (ready.entries.length > 0)
+    lines.push(`persist [${ready.entries.map(describeEntry).join(', ')}]`);
   for (const m of ready.messages) lines.push(`send ${describeMessage(m)}`);
-  if (ready.applySnapshot) lines.push(`install snapshot ${ready.applySnapshot.term}/${ready.applySnapshot.index}`);
+  if (ready.applySnapshot)
+    lines.push(`install snapshot ${ready.applySnapshot.term}/${ready.applySnapshot.index}`);
   if (ready.committedEntries.length > 0) {
     lines.push(`apply [${ready.committedEntries.map(describeEntry).join(', ')}]`);
   }

@@ -2,6 +2,17 @@
 // Table of contents: data types and messages, the pure core (RawNode), the driver (RaftNode)
 // and its ports, and deterministic text renderings for logs and golden tests.
 export { AssertionError, assert, assertNever } from './assert.ts';
+export { describeEntry, describeMessage, describeReady, describeStatus } from './describe.ts';
+export type {
+  Clock,
+  PersistedState,
+  Persister,
+  PersistUpdate,
+  TimerHandle,
+  Transport,
+} from './driver/ports.ts';
+export type { ApplyMsg, NodeStatus, RaftNodeOptions, ReadIndexResult } from './driver/raft-node.ts';
+export { RaftNode } from './driver/raft-node.ts';
 export type {
   AppendEntries,
   AppendEntriesReply,
@@ -23,13 +34,9 @@ export { createPrng } from './prng.ts';
 export { committedIndex, quorumSize, tallyVotes, type VoteResult } from './quorum/majority.ts';
 export type { ProposeError, RaftStorageState, Role } from './raft.ts';
 export { RaftLog } from './raft-log.ts';
-export type { ReadState } from './read-only.ts';
 export type { ProposeResult, RaftStatus, Ready, SoftState } from './raw-node.ts';
 export { RawNode } from './raw-node.ts';
+export type { ReadState } from './read-only.ts';
 export { Progress, type ProgressState } from './tracker/progress.ts';
 export type { Entry, EntryKind, HardState, LogIndex, NodeId, Snapshot, Term } from './types.ts';
 export { emptyHardState, entryBytes, entryOverheadBytes, hardStateBytes } from './types.ts';
-export type { Clock, PersistedState, Persister, PersistUpdate, TimerHandle, Transport } from './driver/ports.ts';
-export type { ApplyMsg, NodeStatus, RaftNodeOptions, ReadIndexResult } from './driver/raft-node.ts';
-export { RaftNode } from './driver/raft-node.ts';
-export { describeEntry, describeMessage, describeReady, describeStatus } from './describe.ts';

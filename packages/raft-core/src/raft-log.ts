@@ -124,7 +124,8 @@ export class RaftLog {
     entries: readonly Entry[],
   ): { ok: true; lastNewIndex: LogIndex } | ({ ok: false } & ConflictHint) {
     // Entries at or below the snapshot are committed, so they match the leader's (§5.4.3).
-    const prevMatches = prevLogIndex < this.snapshotIndex || this.term(prevLogIndex) === prevLogTerm;
+    const prevMatches =
+      prevLogIndex < this.snapshotIndex || this.term(prevLogIndex) === prevLogTerm;
     if (!prevMatches) return { ok: false, ...this.conflictHint(prevLogIndex) };
     const lastNewIndex = prevLogIndex + entries.length;
     for (const entry of entries) {
@@ -187,7 +188,10 @@ export class RaftLog {
   /** Discards entries up to `index` after the state machine snapshotted there. */
   compact(index: LogIndex, data: Uint8Array): void {
     assert(index <= this.appliedIndex, `snapshot at ${index} beyond applied ${this.appliedIndex}`);
-    assert(index > this.snapshotIndex, `snapshot at ${index} is not newer than ${this.snapshotIndex}`);
+    assert(
+      index > this.snapshotIndex,
+      `snapshot at ${index} is not newer than ${this.snapshotIndex}`,
+    );
     const term = this.term(index)!;
     this.entries = this.entries.slice(index - this.snapshotIndex);
     this.snapshot = { index, term, data };

@@ -13,7 +13,7 @@ import type {
   RequestVote,
   RequestVoteReply,
 } from './messages.ts';
-import { type ResolvedRaftOptions, type RaftOptions, resolveRaftOptions } from './options.ts';
+import { type RaftOptions, type ResolvedRaftOptions, resolveRaftOptions } from './options.ts';
 import { committedIndex, tallyVotes } from './quorum/majority.ts';
 import { RaftLog } from './raft-log.ts';
 import { ReadOnlyQueue, type ReadState } from './read-only.ts';
@@ -98,7 +98,10 @@ export class Raft {
         return this.becomeFollower(this.term, null);
       }
     }
-    if (this.leadTransferee !== null && ++this.transferElapsedTicks >= this.options.electionTimeoutTicks) {
+    if (
+      this.leadTransferee !== null &&
+      ++this.transferElapsedTicks >= this.options.electionTimeoutTicks
+    ) {
       this.log_(`aborts leadership transfer to ${this.leadTransferee}`);
       this.leadTransferee = null;
     }
@@ -113,7 +116,8 @@ export class Raft {
   private tickSnapshotProgress(): void {
     for (const pr of this.progress.values()) {
       if (pr.state !== 'snapshot') continue;
-      if (++pr.snapshotElapsedTicks >= this.options.electionTimeoutTicks) pr.becomeProbe(pr.nextIndex);
+      if (++pr.snapshotElapsedTicks >= this.options.electionTimeoutTicks)
+        pr.becomeProbe(pr.nextIndex);
     }
   }
 
@@ -127,7 +131,9 @@ export class Raft {
   }
 
   /** Appends a command to the leader's log; replication starts with the next Ready. */
-  propose(data: Uint8Array): { ok: true; index: LogIndex; term: Term } | { ok: false; error: ProposeError } {
+  propose(
+    data: Uint8Array,
+  ): { ok: true; index: LogIndex; term: Term } | { ok: false; error: ProposeError } {
     if (this.role !== 'leader') return { ok: false, error: 'NotLeader' };
     if (this.leadTransferee !== null) return { ok: false, error: 'TransferInProgress' };
     if (this.uncommittedBytes + data.length > this.options.uncommittedBytesMax) {
@@ -239,7 +245,8 @@ export class Raft {
       if (m.preVote) return true;
     }
     if (m.type === 'RequestVoteReply' && m.preVote && m.voteGranted) return true;
-    const leader = m.type === 'AppendEntries' || m.type === 'Heartbeat' || m.type === 'InstallSnapshot';
+    const leader =
+      m.type === 'AppendEntries' || m.type === 'Heartbeat' || m.type === 'InstallSnapshot';
     this.becomeFollower(m.term, leader ? m.from : null);
     return true;
   }
@@ -296,7 +303,14 @@ export class Raft {
     }
     const result = this.log.maybeAppend(m.prevLogIndex, m.prevLogTerm, m.entries);
     if (!result.ok) {
-      this.send({ ...reply, success: false, matchIndex: 0, rejectedIndex: m.prevLogIndex, conflictTerm: result.conflictTerm, conflictIndex: result.conflictIndex });
+      this.send({
+        ...reply,
+        success: false,
+        matchIndex: 0,
+        rejectedIndex: m.prevLogIndex,
+        conflictTerm: result.conflictTerm,
+        conflictIndex: result.conflictIndex,
+      });
       return;
     }
     this.log.commitTo(Math.min(m.leaderCommit, result.lastNewIndex));
@@ -336,7 +350,9 @@ export class Raft {
     this.electionElapsedTicks = 0;
   }
 
-  private stepLeader(m: AppendEntriesReply | HeartbeatReply | InstallSnapshotReply | RequestVoteReply): void {
+  private stepLeader(
+    m: AppendEntriesReply | HeartbeatReply | InstallSnapshotReply | RequestVoteReply,
+  ): void {
     const pr = this.progress.get(m.from);
     if (pr === undefined) return;
     pr.recentActive = true;
@@ -422,7 +438,14 @@ export class Raft {
         ? this.log.slice(pr.nextIndex, this.log.lastIndex(), this.options.appendBytesMax)
         : [];
     if (pr.state === 'replicate' && entries.length === 0 && !sendIfEmpty) return;
-    this.send({ type: 'AppendEntries', to: peer, prevLogIndex, prevLogTerm, entries, leaderCommit: this.log.commitIndex });
+    this.send({
+      type: 'AppendEntries',
+      to: peer,
+      prevLogIndex,
+      prevLogTerm,
+      entries,
+      leaderCommit: this.log.commitIndex,
+    });
     pr.sent(prevLogIndex + entries.length, entries.length);
   }
 
@@ -457,7 +480,9 @@ export class Raft {
     }
     this.votes = new Map([[this.id, true]]);
     this.resetElectionTimeout();
-    this.log_(`starts ${preVote ? 'a pre-vote' : 'an election'} for term ${this.term + (preVote ? 1 : 0)}`);
+    this.log_(
+      `starts ${preVote ? 'a pre-vote' : 'an election'} for term ${this.term + (preVote ? 1 : 0)}`,
+    );
     if (tallyVotes(this.options.peers, this.votes) === 'won') {
       return preVote ? this.campaign('election') : this.becomeLeader();
     }

@@ -6,7 +6,7 @@
 // Input may be stepped between ready() and advance(); it lands in the next Ready.
 import type { Message } from './messages.ts';
 import type { RaftOptions } from './options.ts';
-import { Raft, type ProposeError, type RaftStorageState, type Role } from './raft.ts';
+import { type ProposeError, Raft, type RaftStorageState, type Role } from './raft.ts';
 import type { ReadState } from './read-only.ts';
 import type { Entry, HardState, LogIndex, NodeId, Snapshot, Term } from './types.ts';
 

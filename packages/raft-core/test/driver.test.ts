@@ -4,14 +4,14 @@
 // ports: a manual clock, a persister whose saves resolve when the test says, a capturing transport.
 import {
   type Clock,
+  createPrng,
+  emptyHardState,
   type Message,
   type PersistedState,
   type Persister,
   type PersistUpdate,
   RaftNode,
   type TimerHandle,
-  createPrng,
-  emptyHardState,
 } from '@kvraft/raft-core';
 import { describe, expect, it } from 'vitest';
 
@@ -24,12 +24,18 @@ class ManualClock implements Clock {
   setTimer(delayMs: number, callback: () => void): TimerHandle {
     const timer = { at: this.nowMs + delayMs, callback, cancelled: false };
     this.timers.push(timer);
-    return { cancel: () => void (timer.cancelled = true) };
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
   }
   advance(ms: number): void {
     const target = this.nowMs + ms;
     for (;;) {
-      const due = this.timers.filter((t) => !t.cancelled && t.at <= target).sort((a, b) => a.at - b.at)[0];
+      const due = this.timers
+        .filter((t) => !t.cancelled && t.at <= target)
+        .sort((a, b) => a.at - b.at)[0];
       if (due === undefined) break;
       this.nowMs = due.at;
       due.cancelled = true;
@@ -83,7 +89,16 @@ async function startNode(id: number, peers: number[]) {
 describe('RaftNode driver', () => {
   it('sends a vote only after the term and vote are durable', async () => {
     const { node, persister, sent } = await startNode(2, [1, 2, 3]);
-    node.receive({ type: 'RequestVote', from: 1, to: 2, term: 1, preVote: false, lastLogIndex: 0, lastLogTerm: 0, transfer: false });
+    node.receive({
+      type: 'RequestVote',
+      from: 1,
+      to: 2,
+      term: 1,
+      preVote: false,
+      lastLogIndex: 0,
+      lastLogTerm: 0,
+      transfer: false,
+    });
     await settle();
     expect(persister.saves.map((s) => s.hardState?.votedFor)).toEqual([1]);
     expect(sent).toEqual([]);
@@ -95,7 +110,16 @@ describe('RaftNode driver', () => {
   it('acknowledges appended entries only after they are durable', async () => {
     const { node, persister, sent } = await startNode(2, [1, 2, 3]);
     const entry = { index: 1, term: 1, kind: 'command' as const, data: new Uint8Array([7]) };
-    node.receive({ type: 'AppendEntries', from: 1, to: 2, term: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [entry], leaderCommit: 0 });
+    node.receive({
+      type: 'AppendEntries',
+      from: 1,
+      to: 2,
+      term: 1,
+      prevLogIndex: 0,
+      prevLogTerm: 0,
+      entries: [entry],
+      leaderCommit: 0,
+    });
     await settle();
     expect(persister.saves[0]?.entries).toEqual([entry]);
     expect(sent).toEqual([]);
@@ -126,7 +150,16 @@ describe('RaftNode driver', () => {
   it('stops sending, saving and applying once stopped', async () => {
     const { node, persister, sent } = await startNode(2, [1, 2, 3]);
     node.stop();
-    node.receive({ type: 'RequestVote', from: 1, to: 2, term: 1, preVote: false, lastLogIndex: 0, lastLogTerm: 0, transfer: false });
+    node.receive({
+      type: 'RequestVote',
+      from: 1,
+      to: 2,
+      term: 1,
+      preVote: false,
+      lastLogIndex: 0,
+      lastLogTerm: 0,
+      transfer: false,
+    });
     await settle();
     expect(persister.saves).toEqual([]);
     expect(sent).toEqual([]);

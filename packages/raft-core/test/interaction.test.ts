@@ -2,9 +2,9 @@
 // testdata/*.txt file is a lab notebook of commands, each followed by `----` and the exact
 // Readys the cluster produced (rendered by describeReady). Method: replay every file and compare;
 // `UPDATE_TESTDATA=1 npx vitest run packages/raft-core` rewrites them — review the diff like code.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type NodeId, describeReady, describeStatus } from '@kvraft/raft-core';
+import { describeReady, describeStatus, type NodeId } from '@kvraft/raft-core';
 import { describe, expect, it } from 'vitest';
 import { TestCluster } from './support/cluster.ts';
 
@@ -96,7 +96,9 @@ describe('interaction transcripts', () => {
         writeFileSync(path, text);
         return;
       }
-      blocks.forEach((block, i) => expect(actual[i], `${file}: ${block.command}`).toBe(block.expected));
+      blocks.forEach((block, i) => {
+        expect(actual[i], `${file}: ${block.command}`).toBe(block.expected);
+      });
     });
   }
 });

@@ -35,9 +35,15 @@ describe('Raft paper claims', () => {
     c.campaign(1);
     c.isolate(1);
     for (const s of ['a', 'b']) c.propose(1, s);
-    const before = c.node(1).logEntries().map((e) => `${e.term}/${e.index}`);
+    const before = c
+      .node(1)
+      .logEntries()
+      .map((e) => `${e.term}/${e.index}`);
     c.tickAll(5);
-    const after = c.node(1).logEntries().map((e) => `${e.term}/${e.index}`);
+    const after = c
+      .node(1)
+      .logEntries()
+      .map((e) => `${e.term}/${e.index}`);
     expect(after.slice(0, before.length)).toEqual(before);
   });
 
@@ -83,7 +89,10 @@ describe('Raft paper claims', () => {
     const leader = c.leader();
     expect(leader).not.toBeNull();
     expect(leader).not.toBe(1);
-    const entry = c.node(leader!).logEntries().find((e) => e.index === committed);
+    const entry = c
+      .node(leader!)
+      .logEntries()
+      .find((e) => e.index === committed);
     expect(entry && new TextDecoder().decode(entry.data)).toBe('committed');
   });
 
@@ -130,7 +139,10 @@ describe('Raft paper claims', () => {
     c.campaign(5);
     c.heal();
     c.isolate(5);
-    c.dropFilter = (m: Message) => m.type === 'AppendEntries' && m.entries.some((e) => e.kind === 'noop' && e.term > 1) && m.to !== 3;
+    c.dropFilter = (m: Message) =>
+      m.type === 'AppendEntries' &&
+      m.entries.some((e) => e.kind === 'noop' && e.term > 1) &&
+      m.to !== 3;
     c.campaign(1);
     // Even if 'old' reaches a majority, it is not committed by count until an entry of the
     // current term is.
@@ -155,7 +167,9 @@ describe('Raft paper claims', () => {
     c.heal();
     const before = c.sent.length;
     c.tickAll(12);
-    const rejections = c.sent.slice(before).filter((m) => m.type === 'AppendEntriesReply' && !m.success);
+    const rejections = c.sent
+      .slice(before)
+      .filter((m) => m.type === 'AppendEntriesReply' && !m.success);
     expect(rejections.length).toBeLessThanOrEqual(3);
     expect(c.appliedTexts(1)).toEqual(c.appliedTexts(2));
     expect(c.appliedTexts(1)).toHaveLength(50);
@@ -234,7 +248,10 @@ describe('Snapshots (§7)', () => {
     c.propose(1, 'after');
     c.tickAll(12);
     const snapshotIndex = s3.snapshotIndex;
-    const applied3 = c.applied.get(3)!.map((e) => e.index).filter((i) => i > snapshotIndex);
+    const applied3 = c.applied
+      .get(3)!
+      .map((e) => e.index)
+      .filter((i) => i > snapshotIndex);
     expect(applied3[0]).toBe(snapshotIndex + 1);
     applied3.forEach((index, i) => {
       if (i > 0) expect(index).toBe(applied3[i - 1]! + 1);

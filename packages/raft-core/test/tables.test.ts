@@ -1,21 +1,42 @@
 // Goal: table tests for the pieces with arithmetic in them: quorum math, progress flow control
 // and the log's append/conflict/compaction rules. Method: it.each over small literal tables.
-import { Progress, RaftLog, committedIndex, quorumSize, tallyVotes, type Entry } from '@kvraft/raft-core';
+import {
+  committedIndex,
+  type Entry,
+  Progress,
+  quorumSize,
+  RaftLog,
+  tallyVotes,
+} from '@kvraft/raft-core';
 import { describe, expect, it } from 'vitest';
 
-const e = (index: number, term: number): Entry => ({ index, term, kind: 'command', data: new Uint8Array([index]) });
+const e = (index: number, term: number): Entry => ({
+  index,
+  term,
+  kind: 'command',
+  data: new Uint8Array([index]),
+});
 const logOf = (...terms: number[]) =>
   new RaftLog({ snapshot: null, entries: terms.map((t, i) => e(i + 1, t)), commitIndex: 0 });
 
 describe('quorum', () => {
   it.each([
-    [1, 1], [2, 2], [3, 2], [4, 3], [5, 3], [7, 4],
+    [1, 1],
+    [2, 2],
+    [3, 2],
+    [4, 3],
+    [5, 3],
+    [7, 4],
   ])('a cluster of %i voters needs %i for a majority', (voters, quorum) => {
     expect(quorumSize(voters)).toBe(quorum);
   });
 
   it.each([
-    [[5, 4, 3], 4], [[1, 1, 9], 1], [[7], 7], [[3, 3, 2, 2, 1], 2], [[10, 9, 8, 1, 0], 8],
+    [[5, 4, 3], 4],
+    [[1, 1, 9], 1],
+    [[7], 7],
+    [[3, 3, 2, 2, 1], 2],
+    [[10, 9, 8, 1, 0], 8],
   ])('matchIndexes %j commit %i', (matches, commit) => {
     expect(committedIndex(matches)).toBe(commit);
   });
@@ -29,7 +50,9 @@ describe('quorum', () => {
   ] as const)('votes %j tally as %s', (votes, result) => {
     const ids = votes.map((_, i) => i + 1);
     const map = new Map<number, boolean>();
-    votes.forEach((v, i) => v !== undefined && map.set(i + 1, v));
+    votes.forEach((v, i) => {
+      if (v !== undefined) map.set(i + 1, v);
+    });
     expect(tallyVotes(ids, map)).toBe(result);
   });
 });
@@ -67,20 +90,63 @@ describe('progress', () => {
 });
 
 describe('raft log', () => {
-  it.each([
-    ['appends after a matching prev', [1, 1], 2, 1, [e(3, 2)], { ok: true, last: 3, terms: [1, 1, 2] }],
-    ['ignores entries it already has', [1, 1, 2], 1, 1, [e(2, 1)], { ok: true, last: 2, terms: [1, 1, 2] }],
-    ['truncates a conflicting suffix', [1, 1, 1, 1], 2, 1, [e(3, 2)], { ok: true, last: 3, terms: [1, 1, 2] }],
-    ['rejects a missing prev with lastIndex+1', [1], 3, 1, [], { ok: false, hint: [0, 2] }],
-    ['rejects a term mismatch with the first index of that term', [1, 2, 2, 2], 4, 3, [], { ok: false, hint: [2, 2] }],
-  ])('%s', (_name, terms, prevIndex, prevTerm, entries, expected) => {
+  interface AppendCase {
+    readonly name: string;
+    readonly terms: number[];
+    readonly prev: [index: number, term: number];
+    readonly entries: Entry[];
+    /** Either the resulting last index and log terms, or the conflict hint [term, index]. */
+    readonly expected: { last: number; terms: number[] } | { hint: [number, number] };
+  }
+  const appendCases: AppendCase[] = [
+    {
+      name: 'appends after a matching prev',
+      terms: [1, 1],
+      prev: [2, 1],
+      entries: [e(3, 2)],
+      expected: { last: 3, terms: [1, 1, 2] },
+    },
+    {
+      name: 'ignores entries it already has',
+      terms: [1, 1, 2],
+      prev: [1, 1],
+      entries: [e(2, 1)],
+      expected: { last: 2, terms: [1, 1, 2] },
+    },
+    {
+      name: 'truncates a conflicting suffix',
+      terms: [1, 1, 1, 1],
+      prev: [2, 1],
+      entries: [e(3, 2)],
+      expected: { last: 3, terms: [1, 1, 2] },
+    },
+    {
+      name: 'rejects a missing prev with lastIndex+1',
+      terms: [1],
+      prev: [3, 1],
+      entries: [],
+      expected: { hint: [0, 2] },
+    },
+    {
+      name: 'rejects a term mismatch with the first index of that term',
+      terms: [1, 2, 2, 2],
+      prev: [4, 3],
+      entries: [],
+      expected: { hint: [2, 2] },
+    },
+  ];
+  it.each(appendCases)('$name', ({ terms, prev, entries, expected }) => {
     const log = logOf(...terms);
-    const result = log.maybeAppend(prevIndex, prevTerm, entries);
-    if (expected.ok) {
+    const result = log.maybeAppend(prev[0], prev[1], entries);
+    if ('last' in expected) {
       expect(result).toEqual({ ok: true, lastNewIndex: expected.last });
       expect(log.retained().map((x) => x.term)).toEqual(expected.terms);
     } else {
-      expect(result).toEqual({ ok: false, conflictTerm: expected.hint![0], conflictIndex: expected.hint![1] });
+      expect(result).toEqual({
+        ok: false,
+        conflictTerm: expected.hint[0],
+        conflictIndex: expected.hint[1],
+      });
     }
   });
 

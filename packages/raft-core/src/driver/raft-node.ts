@@ -188,8 +188,10 @@ export class RaftNode {
       if (this.stopped) return;
       this.options.apply({ kind: 'entry', entry });
     }
-    for (const read of ready.readStates) this.settleRead(read.context, { ok: true, index: read.index });
-    for (const context of ready.failedReads) this.settleRead(context, { ok: false, error: 'NotLeader' });
+    for (const read of ready.readStates)
+      this.settleRead(read.context, { ok: true, index: read.index });
+    for (const context of ready.failedReads)
+      this.settleRead(context, { ok: false, error: 'NotLeader' });
   }
 
   private settleRead(context: number, result: ReadIndexResult): void {

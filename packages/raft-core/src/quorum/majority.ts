@@ -11,7 +11,10 @@ export function quorumSize(voterCount: number): number {
 }
 
 /** Counts granted and rejected votes among `voters`. */
-export function tallyVotes(voters: readonly NodeId[], votes: ReadonlyMap<NodeId, boolean>): VoteResult {
+export function tallyVotes(
+  voters: readonly NodeId[],
+  votes: ReadonlyMap<NodeId, boolean>,
+): VoteResult {
   let granted = 0;
   let rejected = 0;
   for (const voter of voters) {

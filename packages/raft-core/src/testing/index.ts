@@ -6,6 +6,9 @@
 // `childModule` is a module exporting `openPersister(dir: string): Promise<Persister>`; see
 // crash-suite.ts. PersistModel and nextSaveUpdate serve differential and random tests.
 
+export type { CrashChildModule } from './crash-child.ts';
+export type { CrashSuiteOptions } from './crash-suite.ts';
+export { crashSuite } from './crash-suite.ts';
 export {
   diffPersistedState,
   PersistModel,

@@ -3,7 +3,9 @@
 // delivered by `stabilize()`, and links can be cut. No time, no promises, no randomness but
 // the seeded PRNG handed to each node.
 import {
+  createPrng,
   type Entry,
+  emptyHardState,
   type HardState,
   type Message,
   type NodeId,
@@ -11,8 +13,6 @@ import {
   RawNode,
   type Ready,
   type Snapshot,
-  createPrng,
-  emptyHardState,
 } from '@kvraft/raft-core';
 
 /** What one node has durably stored, mutated as Readys are handled. */
