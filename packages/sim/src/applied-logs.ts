@@ -46,6 +46,14 @@ export class AppliedLogs {
   /** The snapshot applier (2D): exact lastApplied + 1 order, and a snapshot every 10 indexes. */
   applySnapshotting(server: NodeId, message: ApplyMsg, takeSnapshot: TakeSnapshot): void {
     if (message.kind === 'snapshot') {
+      // Raft must never hand over a snapshot older than what the service already applied.
+      const lastApplied = this.lastApplied[server]!;
+      if (message.snapshot.index < lastApplied) {
+        this.error(
+          `server ${server} snapshot ${message.snapshot.index} is behind applied ${lastApplied}`,
+        );
+        return;
+      }
       this.ingestSnapshot(server, message.snapshot.data, message.snapshot.index);
       return;
     }

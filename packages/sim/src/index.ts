@@ -21,6 +21,7 @@ export {
   clusterTiming,
   RaftCluster,
   type RaftClusterOptions,
+  type RaftKnobs,
   type StartResult,
 } from './raft-cluster.ts';
 export {
@@ -43,3 +44,6 @@ export {
   type NetworkStats,
   SimNetwork,
 } from './sim-network.ts';
+export { describeFaultMix, drawFaultMix, type FaultMix } from './fault-mix.ts';
+export { RaftInvariants } from './raft-invariants.ts';
+export { faultMixOf, runSwarmSeed, type SwarmResult, swarmLimits } from './swarm.ts';

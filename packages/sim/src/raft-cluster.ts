@@ -12,6 +12,7 @@ import {
   type NodeId,
   type Prng,
   RaftNode,
+  type RaftOptions,
   type Term,
 } from '@kvraft/raft-core';
 import { AppliedLogs } from './applied-logs.ts';
@@ -33,7 +34,16 @@ export interface RaftClusterOptions {
   readonly snapshot: boolean;
   /** Each save waits U[0, diskLatencyMsMax] virtual ms; default 2. */
   readonly diskLatencyMsMax?: number;
+  /** Check apply order strictly (exactly lastApplied + 1) even without snapshots (the swarm). */
+  readonly strictApplyOrder?: boolean;
+  /** Raft knobs for every node; the scenarios keep raft-core's defaults. */
+  readonly raft?: RaftKnobs;
 }
+
+/** The Raft options a cluster may override for all of its nodes. */
+export type RaftKnobs = Partial<
+  Pick<RaftOptions, 'electionTimeoutTicks' | 'heartbeatTicks' | 'preVote' | 'checkQuorum'>
+>;
 
 /** The tester's agreement and election timing (SCENARIOS.md §2.1). */
 export const clusterTiming = {
@@ -162,6 +172,7 @@ export class RaftCluster {
       });
     };
     const node = await RaftNode.start({
+      ...this.options.raft,
       id: i,
       peers: this.nodes.map((_, peer) => peer),
       prng: this.nodePrng.fork(),
@@ -186,6 +197,7 @@ export class RaftCluster {
     takeSnapshot: (index: LogIndex, data: Uint8Array) => void,
   ): void {
     if (this.options.snapshot) this.applied.applySnapshotting(i, message, takeSnapshot);
+    else if (this.options.strictApplyOrder) this.applied.applySnapshotting(i, message, () => {});
     else this.applied.applyPlain(i, message);
   }
 
@@ -367,6 +379,11 @@ export class RaftCluster {
     let size = 0;
     for (const persister of this.persisters) size = Math.max(size, persister?.raftStateSize() ?? 0);
     return size;
+  }
+
+  /** The current instance number of server i; it changes at every crash1. */
+  generation(i: NodeId): number {
+    return this.generations[i]!;
   }
 
   /** Stops every live server (the end of a test). */

@@ -1,0 +1,77 @@
+// The swarm's fault mix: each seed draws its own blend of network faults, crashes, disk latency,
+// snapshots and Raft knobs (TigerBeetle's VOPR swarm testing), so thousands of seeds cover
+// combinations no hand-written scenario would. Printed up front by every swarm run.
+import type { Prng } from '@kvraft/raft-core';
+import type { NetworkFaults } from './network-faults.ts';
+
+/** Everything one swarm seed decides before it runs. */
+export interface FaultMix {
+  readonly serverCount: 3 | 5;
+  readonly network: NetworkFaults;
+  /** Random partitions and one-way link cuts during the safety phase. */
+  readonly partitions: boolean;
+  /** Crashes and restarts (from the persister's crash copy) during the safety phase. */
+  readonly crashes: boolean;
+  readonly diskLatencyMsMax: number;
+  /** Whether the service snapshots every 10 applied indexes (InstallSnapshot paths). */
+  readonly snapshots: boolean;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  readonly clientCount: number;
+  /** Mean virtual time between nemesis actions. */
+  readonly nemesisIntervalMs: number;
+  /** Virtual time of the safety phase (faults on), before the liveness phase heals everything. */
+  readonly safetyPhaseMs: number;
+}
+
+function pick<T>(prng: Prng, choices: readonly T[]): T {
+  return choices[prng.nextInt(choices.length)]!;
+}
+
+/** Draws a fault mix from `prng`; equal streams give equal mixes. */
+export function drawFaultMix(prng: Prng): FaultMix {
+  const lossRates = [0, 0, 0.05, 0.1, 0.3] as const;
+  const delaysMs = [0, 5, 26, 100] as const;
+  return {
+    serverCount: pick(prng, [3, 5] as const),
+    network: {
+      requestDelayMsMax: pick(prng, delaysMs),
+      requestLossRate: pick(prng, lossRates),
+      replyDelayMsMax: pick(prng, delaysMs),
+      replyLossRate: pick(prng, lossRates),
+      duplicationRate: pick(prng, [0, 0, 0.05, 0.2] as const),
+      longReordering: prng.nextInt(4) === 0,
+    },
+    partitions: prng.nextInt(2) === 0,
+    crashes: prng.nextInt(2) === 0,
+    diskLatencyMsMax: pick(prng, [0, 2, 10, 50] as const),
+    snapshots: prng.nextInt(2) === 0,
+    preVote: prng.nextInt(4) !== 0,
+    checkQuorum: prng.nextInt(4) !== 0,
+    clientCount: 1 + prng.nextInt(3),
+    nemesisIntervalMs: pick(prng, [200, 500, 1000] as const),
+    safetyPhaseMs: 2000 + 500 * prng.nextInt(9),
+  };
+}
+
+/** One line describing a fault mix, for the top of a swarm run's output. */
+export function describeFaultMix(mix: FaultMix): string {
+  const n = mix.network;
+  const on = (flag: boolean): string => (flag ? 'on' : 'off');
+  return [
+    `nodes=${mix.serverCount}`,
+    `loss=${n.requestLossRate}/${n.replyLossRate}`,
+    `delay=${n.requestDelayMsMax}/${n.replyDelayMsMax}ms`,
+    `dup=${n.duplicationRate}`,
+    `reorder=${on(n.longReordering)}`,
+    `partitions=${on(mix.partitions)}`,
+    `crashes=${on(mix.crashes)}`,
+    `disk=${mix.diskLatencyMsMax}ms`,
+    `snapshots=${on(mix.snapshots)}`,
+    `prevote=${on(mix.preVote)}`,
+    `checkquorum=${on(mix.checkQuorum)}`,
+    `clients=${mix.clientCount}`,
+    `nemesis=${mix.nemesisIntervalMs}ms`,
+    `safety=${mix.safetyPhaseMs}ms`,
+  ].join(' ');
+}

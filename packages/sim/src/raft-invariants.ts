@@ -1,0 +1,192 @@
+// Raft's safety properties (paper Figure 3), checked after every simulator event against the
+// live nodes: Election Safety (one leader per term), Log Matching, Leader Completeness, State
+// Machine Safety (one committed entry per index), and per-incarnation monotonic commit indexes.
+// Apply-side checks (exact order, same command per index) live in AppliedLogs. Checks are
+// incremental: a node's log is rescanned only from the first entry that changed.
+import {
+  AssertionError,
+  type Entry,
+  type LogIndex,
+  type NodeId,
+  type Term,
+} from '@kvraft/raft-core';
+import type { RaftCluster } from './raft-cluster.ts';
+
+interface NodeView {
+  readonly generation: number;
+  commitIndex: LogIndex;
+  /** The retained log as last checked (entry objects, compared by identity). */
+  checked: readonly Entry[];
+  checkedSnapshotIndex: LogIndex;
+  leaderTerm: Term;
+}
+
+interface EntryFact {
+  readonly key: string;
+  readonly prevTerm: Term;
+}
+
+/** Checks Raft's safety invariants over a cluster; `check()` throws AssertionError on a violation. */
+export class RaftInvariants {
+  private readonly views: Array<NodeView | null>;
+  private readonly leaderOfTerm = new Map<Term, NodeId>();
+  /** Every (index, term) ever seen in any log: its content and the term before it. */
+  private readonly entries = new Map<string, EntryFact>();
+  /** Every index known committed: its term and content. */
+  private readonly committed = new Map<LogIndex, { term: Term; key: string }>();
+  /** Checks run so far. */
+  checkCount = 0;
+
+  /** Watches `cluster`'s nodes; call `check()` after every event. */
+  constructor(private readonly cluster: RaftCluster) {
+    this.views = cluster.nodes.map(() => null);
+  }
+
+  /** Runs every invariant over every live node. */
+  check(): void {
+    this.checkCount++;
+    for (let i = 0; i < this.cluster.n; i++) this.checkNode(i);
+  }
+
+  private checkNode(i: NodeId): void {
+    const node = this.cluster.nodes[i];
+    if (node === null || node === undefined) return;
+    const generation = this.cluster.generation(i);
+    let view = this.views[i];
+    if (view === null || view === undefined || view.generation !== generation) {
+      view = { generation, commitIndex: 0, checked: [], checkedSnapshotIndex: -1, leaderTerm: -1 };
+      this.views[i] = view;
+    }
+    const status = node.status();
+    const entries = node.logEntries();
+    violation(
+      status.commitIndex >= view.commitIndex,
+      () => `node ${i}: commitIndex fell from ${view.commitIndex} to ${status.commitIndex}`,
+    );
+    violation(
+      status.commitIndex <= status.lastIndex,
+      () => `node ${i}: commitIndex ${status.commitIndex} beyond lastIndex ${status.lastIndex}`,
+    );
+    this.checkLog(i, view, entries, status.snapshotIndex, status.snapshotTerm);
+    if (status.commitIndex > view.commitIndex) {
+      this.recordCommitted(i, entries, status.snapshotIndex, view.commitIndex, status.commitIndex);
+      view.commitIndex = status.commitIndex;
+    }
+    if (status.role === 'leader' && view.leaderTerm !== status.term) {
+      view.leaderTerm = status.term;
+      this.checkNewLeader(i, status.term, entries, status.snapshotIndex, status.lastIndex);
+    }
+  }
+
+  private checkLog(
+    i: NodeId,
+    view: NodeView,
+    entries: readonly Entry[],
+    snapshotIndex: LogIndex,
+    snapshotTerm: Term,
+  ): void {
+    let first = 0;
+    if (view.checkedSnapshotIndex === snapshotIndex) {
+      const common = Math.min(entries.length, view.checked.length);
+      while (first < common && entries[first] === view.checked[first]) first++;
+      if (first === entries.length && first === view.checked.length) return;
+    }
+    for (let p = first; p < entries.length; p++) {
+      const entry = entries[p]!;
+      violation(
+        entry.index === snapshotIndex + 1 + p,
+        () => `node ${i}: log not contiguous at position ${p} (index ${entry.index})`,
+      );
+      const prevTerm = p === 0 ? snapshotTerm : entries[p - 1]!.term;
+      this.checkEntry(i, entry, prevTerm);
+    }
+    view.checked = entries.slice();
+    view.checkedSnapshotIndex = snapshotIndex;
+  }
+
+  // Log Matching (Raft §5.3): entries with equal index and term hold the same command and
+  // follow the same term, so by induction the logs agree on the whole prefix.
+  private checkEntry(i: NodeId, entry: Entry, prevTerm: Term): void {
+    const id = `${entry.index}:${entry.term}`;
+    const key = entryKey(entry);
+    const known = this.entries.get(id);
+    if (known === undefined) {
+      this.entries.set(id, { key, prevTerm });
+      return;
+    }
+    violation(known.key === key, () => `node ${i}: Log Matching: entry ${id} has two contents`);
+    violation(
+      known.prevTerm === prevTerm,
+      () =>
+        `node ${i}: Log Matching: entry ${id} follows term ${prevTerm}, elsewhere ${known.prevTerm}`,
+    );
+  }
+
+  // State Machine Safety: one entry per committed index, ever.
+  private recordCommitted(
+    i: NodeId,
+    entries: readonly Entry[],
+    snapshotIndex: LogIndex,
+    from: LogIndex,
+    to: LogIndex,
+  ): void {
+    for (let index = Math.max(from, snapshotIndex) + 1; index <= to; index++) {
+      const entry = entries[index - snapshotIndex - 1];
+      if (entry === undefined) continue;
+      const key = entryKey(entry);
+      const known = this.committed.get(index);
+      if (known === undefined) {
+        this.committed.set(index, { term: entry.term, key });
+        continue;
+      }
+      violation(
+        known.term === entry.term && known.key === key,
+        () => `node ${i}: index ${index} committed as term ${known.term} and as term ${entry.term}`,
+      );
+    }
+  }
+
+  // Election Safety and Leader Completeness (Raft §5.2, §5.4).
+  private checkNewLeader(
+    i: NodeId,
+    term: Term,
+    entries: readonly Entry[],
+    snapshotIndex: LogIndex,
+    lastIndex: LogIndex,
+  ): void {
+    const other = this.leaderOfTerm.get(term);
+    violation(
+      other === undefined || other === i,
+      () => `term ${term} has two leaders: ${other} and ${i}`,
+    );
+    this.leaderOfTerm.set(term, i);
+    for (const [index, fact] of this.committed) {
+      if (index <= snapshotIndex) continue;
+      violation(
+        index <= lastIndex,
+        () => `leader ${i} of term ${term} lacks committed index ${index} (lastIndex ${lastIndex})`,
+      );
+      const entry = entries[index - snapshotIndex - 1]!;
+      violation(
+        entry.term === fact.term && entryKey(entry) === fact.key,
+        () => `leader ${i} of term ${term} holds a different entry at committed index ${index}`,
+      );
+    }
+  }
+}
+
+function violation(condition: boolean, message: () => string): void {
+  if (!condition) throw new AssertionError(`invariant violated: ${message()}`);
+}
+
+const keyChunk = 4096;
+
+/** A string that identifies an entry's kind and data (equal keys mean equal contents). */
+function entryKey(entry: Entry): string {
+  const { data } = entry;
+  let key = entry.kind;
+  for (let start = 0; start < data.length; start += keyChunk) {
+    key += String.fromCharCode(...data.subarray(start, start + keyChunk));
+  }
+  return key;
+}
