@@ -11,6 +11,7 @@ export {
 } from './command-codec.ts';
 export { diskLatency } from './disk-latency.ts';
 export { EventQueue, type ScheduledEvent } from './event-queue.ts';
+export { describeFaultMix, drawFaultMix, type FaultMix } from './fault-mix.ts';
 export {
   assertFaults,
   faultsReliable,
@@ -24,6 +25,7 @@ export {
   type RaftKnobs,
   type StartResult,
 } from './raft-cluster.ts';
+export { RaftInvariants } from './raft-invariants.ts';
 export {
   type RaftScenarioOptions,
   type RaftScenarioResult,
@@ -44,6 +46,4 @@ export {
   type NetworkStats,
   SimNetwork,
 } from './sim-network.ts';
-export { describeFaultMix, drawFaultMix, type FaultMix } from './fault-mix.ts';
-export { RaftInvariants } from './raft-invariants.ts';
 export { faultMixOf, runSwarmSeed, type SwarmResult, swarmLimits } from './swarm.ts';

@@ -15,12 +15,19 @@ function parseArguments(argv: readonly string[]): SwarmCliOptions {
   let verbose = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    const value = Number(argv[i + 1]);
-    if (flag === '--verbose') verbose = true;
-    else if (flag === '--seeds') (count = value), i++;
-    else if (flag === '--from') (from = value), i++;
-    else if (flag === '--seed') (from = value), (count = 1), (verbose = true), i++;
-    else throw new Error(`unknown argument ${flag}; use --seeds N, --from N, --seed S, --verbose`);
+    if (flag === '--verbose') {
+      verbose = true;
+      continue;
+    }
+    const value = Number(argv[++i]);
+    if (flag === '--seeds') count = value;
+    else if (flag === '--from') from = value;
+    else if (flag === '--seed') {
+      from = value;
+      count = 1;
+      verbose = true;
+    } else
+      throw new Error(`unknown argument ${flag}; use --seeds N, --from N, --seed S, --verbose`);
   }
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(count) || count < 1) {
     throw new Error('--seeds, --from and --seed need integer values');
