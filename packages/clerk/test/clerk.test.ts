@@ -35,7 +35,12 @@ function fakeClerk(script: Script, operationTimeoutMs = 10_000): Fake {
     servers: [10, 11, 12],
     transport,
     clock: clerkClock,
-    prng: { nextUint32: () => (random = (random * 1103515245 + 12345) >>> 0) },
+    prng: {
+      nextUint32: () => {
+        random = (random * 1103515245 + 12345) >>> 0;
+        return random;
+      },
+    },
     operationTimeoutMs,
     attemptTimeoutMs: 500,
   });
