@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { createPrng, type Prng } from '../prng.ts';
 import { type CrashChildModule, modelOf } from './crash-child.ts';
@@ -18,9 +19,9 @@ import { nextSaveUpdate, type SaveWorkloadOptions } from './persist-workload.ts'
 export interface CrashSuiteOptions {
   /** Absolute path of a module exporting `openPersister(dir)` (see CrashChildModule). */
   readonly childModule: string;
-  /** SIGKILLs to deliver (default 200; CRASH_KILLS overrides). */
+  /** SIGKILLs to deliver (default 160, about 50 s on 2 cores; CRASH_KILLS overrides). */
   readonly killCount?: number;
-  /** Longest wait between `go` and the kill, in ms (default 60). */
+  /** Longest wait between the child's `opened` and the kill, in ms (default 60). */
   readonly killDelayMsMax?: number;
   /** Most saves a child keeps in flight (default 8), to exercise group commit. */
   readonly inflightMax?: number;
@@ -66,14 +67,9 @@ async function prepareLauncher(options: CrashSuiteOptions, workDir: string): Pro
 
 // Workspace packages are bundled from source; third-party packages (native ones included) stay
 // external, resolved to absolute paths so the bundle runs from a temp dir.
-const externalThirdPartyPackages = {
+const externalThirdPartyPackages: Plugin = {
   name: 'external-third-party',
-  setup(build: {
-    onResolve: (
-      o: { filter: RegExp },
-      f: (a: { path: string; importer: string }) => unknown,
-    ) => void;
-  }) {
+  setup(build) {
     build.onResolve({ filter: /^[^./]/ }, ({ path, importer }) => {
       if (path.startsWith('@kvraft/') || path.startsWith('node:')) return undefined;
       return { path: createRequire(importer).resolve(path), external: true };
@@ -84,7 +80,7 @@ const externalThirdPartyPackages = {
 /** Registers one test that runs `killCount` kill/reopen/verify cycles against the adapter. */
 export function crashSuite(name: string, options: CrashSuiteOptions): void {
   const { CRASH_KILLS, CRASH_SEED } = process.env;
-  const killCount = Number(CRASH_KILLS ?? options.killCount ?? 200);
+  const killCount = Number(CRASH_KILLS ?? options.killCount ?? 160);
   const seed = Number(CRASH_SEED ?? Date.now() % 1_000_000);
   describe(`${name} survives SIGKILL at random moments`, () => {
     it(`keeps every acknowledged save and never a partial one across ${killCount} kills`, async () => {
@@ -92,6 +88,9 @@ export function crashSuite(name: string, options: CrashSuiteOptions): void {
       const runner = new CrashRunner(options, seed, dir);
       try {
         const report = await runner.run(killCount);
+        console.log(
+          `${name}: ${report.kills} SIGKILLs, ${report.acknowledged} acknowledged saves checked (seed ${seed})`,
+        );
         expect(report.kills).toBe(killCount);
         expect(report.acknowledged).toBeGreaterThan(0);
       } catch (error) {
@@ -148,6 +147,8 @@ class CrashRunner {
       const cycleSeed = this.seed * 10_000 + cycle;
       const inflight = 1 + this.prng.nextInt(this.options.inflightMax ?? 8);
       child.process.stdin!.write(`go ${this.dir} ${cycleSeed} ${inflight}\n`);
+      // Most kills land while saves are in flight; one in eight lands during open.
+      if (this.prng.nextInt(8) !== 0) await waitForLine(child.lines, 'opened', 5_000);
       await sleep(this.prng.nextInt((this.options.killDelayMsMax ?? 60) + 1));
       await this.kill(child);
       const acked = lastAck(child.lines);
@@ -230,6 +231,14 @@ function lastAck(lines: readonly string[]): number {
   for (const line of lines)
     if (line.startsWith('ack ')) last = Math.max(last, Number(line.slice(4)));
   return last;
+}
+
+async function waitForLine(
+  lines: readonly string[],
+  wanted: string,
+  timeoutMs: number,
+): Promise<void> {
+  for (let waited = 0; waited < timeoutMs && !lines.includes(wanted); waited += 2) await sleep(2);
 }
 
 function sleep(ms: number): Promise<void> {
