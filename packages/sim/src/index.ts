@@ -9,6 +9,7 @@ export {
   encodeCommand,
   encodeTesterSnapshot,
 } from './command-codec.ts';
+export { type DemoSummary, runDemo } from './demo-story.ts';
 export { diskLatency } from './disk-latency.ts';
 export { EventQueue, type ScheduledEvent } from './event-queue.ts';
 export { describeFaultMix, drawFaultMix, type FaultMix } from './fault-mix.ts';
