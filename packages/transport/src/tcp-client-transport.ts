@@ -1,5 +1,5 @@
 // The clerk's ClientTransport port over TCP: `call(server, request, timeoutMs)` sends the request
-// to the server with that index over a shared, multiplexed connection, and resolves with its
+// to the server with that node id over a shared, multiplexed connection, and resolves with its
 // reply, or `undefined` when it was lost (timeout, refused, connection dropped).
 import type { ClientReply, ClientRequest } from '@kvraft/kv-service';
 import { type Endpoint, parseEndpoint } from './address.ts';
@@ -11,8 +11,8 @@ import type { TlsOptions } from './tls-options.ts';
 
 /** Options of a TCP client transport. */
 export interface TcpClientTransportOptions {
-  /** The servers' endpoints (`host:port` strings or parsed); `call` addresses them by index. */
-  readonly servers: readonly (string | Endpoint)[];
+  /** Each server's endpoint (`host:port` or parsed), keyed by its node id, as `call` names it. */
+  readonly servers: ReadonlyMap<number, string | Endpoint>;
   readonly tls?: TlsOptions;
   readonly limits?: Partial<TransportLimits>;
   readonly logger?: TransportLogger;
@@ -20,7 +20,7 @@ export interface TcpClientTransportOptions {
 
 /** Sends client requests to kvraft servers over TCP, one multiplexed connection per server. */
 export class TcpClientTransport {
-  private readonly endpoints: readonly Endpoint[];
+  private readonly endpoints: ReadonlyMap<number, Endpoint>;
   private readonly connections = new Map<number, ClientConnection>();
   private readonly limits: TransportLimits;
   private readonly logger: TransportLogger;
@@ -28,17 +28,19 @@ export class TcpClientTransport {
 
   /** Creates the transport; connections are dialed lazily, on first use. */
   constructor(private readonly options: TcpClientTransportOptions) {
-    this.endpoints = options.servers.map((s) => (typeof s === 'string' ? parseEndpoint(s) : s));
+    this.endpoints = new Map(
+      [...options.servers].map(([id, s]) => [id, typeof s === 'string' ? parseEndpoint(s) : s]),
+    );
     this.limits = resolveTransportLimits(options.limits);
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** How many servers the transport knows. */
-  serverCount(): number {
-    return this.endpoints.length;
+  /** The node ids of the servers the transport knows. */
+  serverIds(): number[] {
+    return [...this.endpoints.keys()];
   }
 
-  /** Sends `request` to server `server`; resolves with its reply or undefined when lost. */
+  /** Sends `request` to the server with node id `server`; resolves with its reply or undefined when lost. */
   call(
     server: number,
     request: ClientRequest,
@@ -66,7 +68,7 @@ export class TcpClientTransport {
   }
 
   private connectionTo(server: number): ClientConnection | undefined {
-    const endpoint = this.endpoints[server];
+    const endpoint = this.endpoints.get(server);
     if (this.closed || endpoint === undefined) return undefined;
     let connection = this.connections.get(server);
     if (connection === undefined || connection.isClosed()) {

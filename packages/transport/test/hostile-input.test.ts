@@ -26,7 +26,7 @@ beforeAll(async () => {
   node = await startServer(1, { limits: { frameBytesMax, handshakeTimeoutMs: 300 } });
   node.server.setClientServer(echoClientServer(1));
   port = node.server.endpoint().port;
-  client = new TcpClientTransport({ servers: [node.server.endpoint()] });
+  client = new TcpClientTransport({ servers: new Map([[1, node.server.endpoint()]]) });
 });
 afterAll(async () => {
   client.close();
@@ -60,7 +60,7 @@ function exchange(
 }
 
 async function stillServes(): Promise<void> {
-  const reply = await client.call(0, { kind: 'get', key: 'alive', clientId: 1, seq: 0 }, 2000);
+  const reply = await client.call(1, { kind: 'get', key: 'alive', clientId: 1, seq: 0 }, 2000);
   expect(reply).toEqual({ ok: true, value: 'get:alive' });
 }
 

@@ -14,7 +14,7 @@ async function serve(delayMs: (key: string) => number = () => 0) {
   const node = await startServer(1);
   node.server.setClientServer(echoClientServer(1, (r) => delayMs(r.key)));
   cleanups.push(() => node.server.close());
-  const client = new TcpClientTransport({ servers: [node.server.endpoint()] });
+  const client = new TcpClientTransport({ servers: new Map([[1, node.server.endpoint()]]) });
   cleanups.push(() => client.close());
   return { node, client };
 }
@@ -24,14 +24,14 @@ describe('TcpClientTransport', () => {
     const { client } = await serve((key) => (Number(key) * 7) % 23);
     const keys = Array.from({ length: 200 }, (_, i) => String(i));
     const replies = await Promise.all(
-      keys.map((key) => client.call(0, { kind: 'get', key, clientId: 1, seq: 0 }, 5000)),
+      keys.map((key) => client.call(1, { kind: 'get', key, clientId: 1, seq: 0 }, 5000)),
     );
     expect(replies).toEqual(keys.map((key) => ({ ok: true, value: `get:${key}` })));
   });
 
   it('answers status requests', async () => {
     const { client } = await serve();
-    const reply = await client.admin(0, { kind: 'status' }, 5000);
+    const reply = await client.admin(1, { kind: 'status' }, 5000);
     expect(reply?.status).toMatchObject({ nodeId: 1, role: 'leader', commitIndex: 10 });
   });
 
@@ -49,10 +49,10 @@ describe('TcpClientTransport', () => {
     const { node, client } = await serve();
     const port = node.server.endpoint().port;
     await node.server.close();
-    const dead = new TcpClientTransport({ servers: [`127.0.0.1:${port}`] });
+    const dead = new TcpClientTransport({ servers: new Map([[1, `127.0.0.1:${port}`]]) });
     cleanups.push(() => dead.close());
     expect(
-      await dead.call(0, { kind: 'get', key: 'k', clientId: 1, seq: 0 }, 2000),
+      await dead.call(1, { kind: 'get', key: 'k', clientId: 1, seq: 0 }, 2000),
     ).toBeUndefined();
     expect(
       await client.call(5, { kind: 'get', key: 'k', clientId: 1, seq: 0 }, 100),
@@ -63,14 +63,14 @@ describe('TcpClientTransport', () => {
     const { node, client } = await serve();
     const port = node.server.endpoint().port;
     const request = { kind: 'get', key: 'a', clientId: 1, seq: 0 } as const;
-    expect(await client.call(0, request, 2000)).toEqual({ ok: true, value: 'get:a' });
+    expect(await client.call(1, request, 2000)).toEqual({ ok: true, value: 'get:a' });
     await node.server.close();
     const again = await startServer(1, { port });
     again.server.setClientServer(echoClientServer(1));
     cleanups.push(() => again.server.close());
     let reply: unknown;
     for (let attempt = 0; attempt < 20 && reply === undefined; attempt++) {
-      reply = await client.call(0, request, 500);
+      reply = await client.call(1, request, 500);
     }
     expect(reply).toEqual({ ok: true, value: 'get:a' });
   });
@@ -78,10 +78,10 @@ describe('TcpClientTransport', () => {
   it('refuses clients before a client server is set', async () => {
     const node = await startServer(1);
     cleanups.push(() => node.server.close());
-    const client = new TcpClientTransport({ servers: [node.server.endpoint()] });
+    const client = new TcpClientTransport({ servers: new Map([[1, node.server.endpoint()]]) });
     cleanups.push(() => client.close());
     expect(
-      await client.call(0, { kind: 'get', key: 'k', clientId: 1, seq: 0 }, 2000),
+      await client.call(1, { kind: 'get', key: 'k', clientId: 1, seq: 0 }, 2000),
     ).toBeUndefined();
     expect(node.logger.has('not serving clients yet')).toBe(true);
   });
