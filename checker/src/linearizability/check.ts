@@ -76,7 +76,7 @@ function runSlice<State>(run: PartitionRun<State>, limits: CheckLimits, now: () 
   const search = run.search;
   if (search === undefined) return;
   const sliceStartMs = now();
-  const status = search.run(limits.sliceSteps);
+  const status = search.run(Math.min(limits.sliceSteps, limits.partitionStepsMax - search.steps));
   run.elapsedMs += now() - sliceStartMs;
   if (status !== 'running') {
     endRun(run, status, undefined);
