@@ -13,6 +13,19 @@ export { type DemoSummary, runDemo } from './demo-story.ts';
 export { diskLatency } from './disk-latency.ts';
 export { EventQueue, type ScheduledEvent } from './event-queue.ts';
 export { describeFaultMix, drawFaultMix, type FaultMix } from './fault-mix.ts';
+export { appendItem, checkClientAppends, checkConcurrentAppends } from './kv/append-checks.ts';
+export { type ClientHandler, ClientNetwork, clientNetworkTiming } from './kv/client-network.ts';
+export { type GenericTestOptions, genericTest, genericTestSpeed } from './kv/generic-test.ts';
+export { KvCluster, type KvClusterOptions } from './kv/kv-cluster.ts';
+export { KvHistory, type KvOutcome } from './kv/kv-history.ts';
+export {
+  type KvScenarioOptions,
+  type KvScenarioResult,
+  kvCheckStepsMaxDefault,
+  runKvScenario,
+} from './kv/kv-scenario.ts';
+export { kvTiming } from './kv/kv-timing.ts';
+export { TestClerk, type TestClerkHost } from './kv/test-clerk.ts';
 export {
   assertFaults,
   faultsReliable,

@@ -35,6 +35,23 @@ function parseArguments(argv: readonly string[]): SwarmCliOptions {
   return { from, count, verbose };
 }
 
+// raft-core's driver runs its Ready loop as a detached promise; an assertion there surfaces as
+// an unhandled rejection, which must fail the seed that caused it rather than crash anonymously.
+const detached: { error: unknown } = { error: undefined };
+process.on('unhandledRejection', (error) => {
+  detached.error ??= error;
+});
+
+async function runSeed(seed: number): Promise<{ timeMs: number; eventCount: number }> {
+  const result = await runSwarmSeed(seed);
+  if (detached.error !== undefined) {
+    const cause =
+      detached.error instanceof Error ? detached.error : new Error(String(detached.error));
+    throw new SimulationFailure(seed, result.timeMs, cause);
+  }
+  return result;
+}
+
 async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2));
   console.log(`swarm: seeds ${options.from}..${options.from + options.count - 1}`);
@@ -46,7 +63,7 @@ async function main(): Promise<void> {
     const seed = options.from + k;
     if (options.verbose) console.log(`seed ${seed}: ${describeFaultMix(faultMixOf(seed))}`);
     try {
-      const result = await runSwarmSeed(seed);
+      const result = await runSeed(seed);
       virtualMs += result.timeMs;
       events += result.eventCount;
     } catch (error) {

@@ -64,7 +64,7 @@ export class KvHistory {
   /** Checks linearizability against the kv model with a deterministic per-key step budget. */
   checkLinearizable(partitionStepsMax: number): CheckResult {
     // No clock: the verdict depends only on the history and the budget, so a seed replays it.
-    return check(this.history(), kvModel, { partitionStepsMax });
+    return check(this.history(), kvModel, { partitionStepsMax, lookaheadEntriesMax: 64 });
   }
 
   private nowNs(): number {
