@@ -25,6 +25,13 @@ export {
   runKvScenario,
 } from './kv/kv-scenario.ts';
 export { kvTiming } from './kv/kv-timing.ts';
+export {
+  checkValue,
+  onePartition,
+  snapshotRpc,
+  snapshotSize,
+  unreliableOneKey,
+} from './kv/scripted-tests.ts';
 export { TestClerk, type TestClerkHost } from './kv/test-clerk.ts';
 export {
   assertFaults,
