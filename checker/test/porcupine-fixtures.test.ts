@@ -65,7 +65,9 @@ describe('Porcupine KV fixtures', () => {
   it('checks all six files in under a second in total', () => {
     const histories = ['c01-ok', 'c01-bad', 'c10-ok', 'c10-bad', 'c50-ok', 'c50-bad'].map(load);
     const startMs = performance.now();
-    const verdicts = histories.map((history) => check(history, kvModel, { clock: performance }).verdict);
+    const verdicts = histories.map(
+      (history) => check(history, kvModel, { clock: performance }).verdict,
+    );
     expect(verdicts).toEqual(['ok', 'illegal', 'ok', 'illegal', 'ok', 'illegal']);
     expect(performance.now() - startMs).toBeLessThan(1000);
   });

@@ -115,11 +115,17 @@ function tokensOf(value: unknown, pattern: RegExp): string[] {
   return Array.from(value.matchAll(pattern), (match) => match[0]);
 }
 
-function indexWriters(writes: readonly Operation[], pattern: RegExp): Map<string, Operation> {
+/** Maps each written token to its writer; returns a token written twice, if any. */
+function indexWriters(
+  writes: readonly Operation[],
+  pattern: RegExp,
+): Map<string, Operation> | string {
   const writers = new Map<string, Operation>();
   for (const write of writes) {
-    for (const token of tokensOf(write.input, pattern))
-      if (!writers.has(token)) writers.set(token, write);
+    for (const token of tokensOf(write.input, pattern)) {
+      if (writers.has(token)) return token;
+      writers.set(token, write);
+    }
   }
   return writers;
 }

@@ -38,28 +38,70 @@ function explainPartition<State>(
   const blocked = history.operations[partition.blockedOperation ?? -1];
   if (blocked === undefined) return { key: partition.key, sentences };
   const state = replay(history, partition.longestPrefix, model);
-  sentences.push(
-    `Next must come ${phrase(blocked)} (invoked at ${when(blocked.callNs)}, returned at ${when(blocked.returnNs)}, line ${blocked.callLine}), but after that order the value is ${state}.`,
-  );
-  const witness = latestCompletedWrite(history, partition, blocked);
+  const conflict = conflictingRead(history, partition, blocked, model);
+  const subject = conflict ?? blocked;
+  if (conflict === undefined) {
+    sentences.push(
+      `Next must come ${phrase(blocked)} (invoked at ${when(blocked.callNs)}, returned at ${when(blocked.returnNs)}, line ${blocked.callLine}), but after that order the value is ${model.describeState(state)}.`,
+    );
+  }
+  const witness =
+    conflict === undefined ? latestCompletedWrite(history, partition, blocked) : blocked;
   if (witness !== undefined) {
     sentences.push(
-      `${capitalize(phrase(blocked))} after ${phrase(witness)} had completed at ${when(witness.returnNs)} (line ${witness.returnLine}), before the ${blocked.f} was invoked at ${when(blocked.callNs)}, so it had to take effect first.`,
+      `${capitalize(phrase(subject))} at ${when(subject.callNs)} (line ${subject.callLine}) after ${phrase(witness)} had completed at ${when(witness.returnNs)} (line ${witness.returnLine}), so the ${witness.f} had to take effect before the ${subject.f}, and no order explains what the ${subject.f} returned.`,
     );
   }
   return { key: partition.key, sentences };
 }
 
-function replay<State>(history: History, ids: readonly number[], model: Model<State>): string {
+/**
+ * When the blocked operation is a write, the read that rules it out: the first read invoked
+ * after the write returned that is impossible right after the prefix and the write.
+ */
+function conflictingRead<State>(
+  history: History,
+  partition: PartitionResult,
+  blocked: Operation,
+  model: Model<State>,
+): Operation | undefined {
+  if (readFunctions.has(blocked.f)) return undefined;
+  const state = replayState(history, partition.longestPrefix, model);
+  const after = state === illegal ? illegal : model.step(state, blocked);
+  if (after === illegal) return undefined;
+  const placed = new Set(partition.longestPrefix);
+  return history.operations.find(
+    (operation) =>
+      (operation.key ?? '') === partition.key &&
+      readFunctions.has(operation.f) &&
+      operation.status === 'ok' &&
+      !placed.has(operation.id) &&
+      operation.callNs > blocked.returnNs &&
+      model.step(after, operation) === illegal,
+  );
+}
+
+function replayState<State>(
+  history: History,
+  ids: readonly number[],
+  model: Model<State>,
+): State | typeof illegal {
   let state = model.init();
   for (const id of ids) {
     const operation = history.operations[id];
     if (operation === undefined) continue;
     const next = model.step(state, operation);
-    if (next === illegal) return 'not reproducible (the model is not deterministic)';
+    if (next === illegal) return illegal;
     state = next;
   }
-  return model.describeState(state);
+  return state;
+}
+
+function replay<State>(history: History, ids: readonly number[], model: Model<State>): State {
+  const state = replayState(history, ids, model);
+  // The search only records prefixes whose every step was legal.
+  if (state === illegal) throw new Error('checker invariant violated: a recorded prefix replays');
+  return state;
 }
 
 /** The write on the same key that completed last before `blocked` was invoked. */

@@ -1,7 +1,7 @@
 // Mutations that turn a generated linearizable kv history into one that is certainly not
 // linearizable, each for a reason the tests name. All rebuild a valid history from operations.
 
-import { historyFromOperations, type History, type Operation } from '../../src/index.ts';
+import { type History, historyFromOperations, type Operation } from '../../src/index.ts';
 
 const tokenPattern = /x \S+ \d+ y/g;
 
@@ -11,13 +11,18 @@ function tokens(value: unknown): string[] {
 
 function replaceOperation(history: History, id: number, change: Partial<Operation>): History {
   return historyFromOperations(
-    history.operations.map((operation) => (operation.id === id ? { ...operation, ...change } : operation)),
+    history.operations.map((operation) =>
+      operation.id === id ? { ...operation, ...change } : operation,
+    ),
   );
 }
 
 function readsWithTokens(history: History, count: number): Operation[] {
   return history.operations.filter(
-    (operation) => operation.f === 'get' && operation.status === 'ok' && tokens(operation.output).length >= count,
+    (operation) =>
+      operation.f === 'get' &&
+      operation.status === 'ok' &&
+      tokens(operation.output).length >= count,
   );
 }
 
@@ -68,6 +73,9 @@ export function swapOrder(history: History, pick: number): History | undefined {
   }
   const chosen = candidates[pick % Math.max(1, candidates.length)];
   if (chosen === undefined) return undefined;
-  const output = String(chosen.read.output).replace(`${chosen.first}${chosen.second}`, `${chosen.second}${chosen.first}`);
+  const output = String(chosen.read.output).replace(
+    `${chosen.first}${chosen.second}`,
+    `${chosen.second}${chosen.first}`,
+  );
   return replaceOperation(history, chosen.read.id, { output });
 }
