@@ -195,8 +195,13 @@ export class KvServer {
 
   private onApply(message: ApplyMsg): void {
     if (this.stopped) return;
-    if (message.kind === 'snapshot') this.installSnapshot(message.snapshot);
-    else this.applyEntry(message.entry);
+    try {
+      if (message.kind === 'snapshot') this.installSnapshot(message.snapshot);
+      else this.applyEntry(message.entry);
+    } catch (error) {
+      if (error instanceof Error) this.options.onFatal?.(error);
+      throw error;
+    }
     this.wakeReaders();
   }
 

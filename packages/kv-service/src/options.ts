@@ -39,6 +39,11 @@ export interface KvServerOptions {
   /** How often waiting proposals check that their term and leadership still hold. */
   readonly leadershipCheckMs?: number;
   readonly limits?: Partial<ProtocolLimits>;
+  /**
+   * Called with a broken invariant (an assertion while applying) before it is rethrown; a
+   * simulator fails the run with it. The rethrow still crashes the node's Ready loop.
+   */
+  readonly onFatal?: (error: Error) => void;
 }
 
 /** Options with defaults filled in. */

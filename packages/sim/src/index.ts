@@ -17,6 +17,12 @@ export { appendItem, checkClientAppends, checkConcurrentAppends } from './kv/app
 export { type ClientHandler, ClientNetwork, clientNetworkTiming } from './kv/client-network.ts';
 export { type GenericTestOptions, genericTest, genericTestSpeed } from './kv/generic-test.ts';
 export { KvCluster, type KvClusterOptions } from './kv/kv-cluster.ts';
+export {
+  describeKvFaultMix,
+  type KvFaultMix,
+  kvFaultMixOf,
+  kvScenarioOptionsOf,
+} from './kv/kv-fault-mix.ts';
 export { KvHistory, type KvOutcome } from './kv/kv-history.ts';
 export {
   type KvScenarioOptions,

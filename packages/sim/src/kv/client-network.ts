@@ -154,12 +154,17 @@ export class ClientNetwork {
     };
     timers.push(this.scheduler.schedule(clientNetworkTiming.deadCheckMs, watch));
     // Requests and replies are plain data with immutable strings: a shallow copy shares no state.
-    void handler({ ...request }).then((reply) => {
-      if (dead()) return finish(undefined);
-      if (!this.reliable && this.prng.nextFloat() < clientNetworkTiming.replyLossRate) {
-        return finish(undefined);
-      }
-      finish({ ...reply });
-    });
+    handler({ ...request }).then(
+      (reply) => {
+        if (dead()) return finish(undefined);
+        if (!this.reliable && this.prng.nextFloat() < clientNetworkTiming.replyLossRate) {
+          return finish(undefined);
+        }
+        finish({ ...reply });
+      },
+      // A handler never rejects on bad input (it answers BadRequest): a rejection is a bug.
+      (error: unknown) =>
+        this.scheduler.fail(error instanceof Error ? error : new Error(String(error))),
+    );
   }
 }

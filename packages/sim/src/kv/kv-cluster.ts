@@ -181,6 +181,7 @@ export class KvCluster {
         transport,
         clock: this.clock,
         maxraftstate: this.options.maxraftstate,
+        onFatal: (error) => this.options.scheduler.fail(error),
         ...(this.options.readMode === undefined ? {} : { readMode: this.options.readMode }),
       },
       this.options.bugs ?? {},
