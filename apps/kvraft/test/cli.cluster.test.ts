@@ -47,14 +47,14 @@ describe('the kvraft CLI', () => {
     while (!/leader: node \d/.test(output) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     expect(output).toMatch(/leader: node \d/);
-    const servers = /--servers (\S+)/.exec(output)[1]!;
+    const servers = /--servers (\S+)/.exec(output)?.[1] ?? '';
     expect((await kvraft('put', 'k', 'v1', '--servers', servers)).stdout.trim()).toBe('OK');
     expect((await kvraft('append', 'k', '+v2', '--servers', servers)).stdout.trim()).toBe('OK');
     expect((await kvraft('get', 'k', '--servers', servers)).stdout.trim()).toBe('v1+v2');
     const status = (await kvraft('status', '--servers', servers)).stdout;
     expect(status).toMatch(/leader\s+\d+\s+\d+/);
     expect(status.split('\n').filter((l) => /^\d\s/.test(l))).toHaveLength(3);
-    const metricsUrl = /metrics (http:\S+)/.exec(output)[1]!;
+    const metricsUrl = /metrics (http:\S+)/.exec(output)?.[1] ?? '';
     const metrics = await (await fetch(metricsUrl)).text();
     for (const name of [
       'kvraft_term',
