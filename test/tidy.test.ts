@@ -138,7 +138,7 @@ describe('tidy', () => {
   it('no FIXME is merged', () => {
     const offenders = workspaceDirs()
       .flatMap((dir) => walk(dir))
-      .filter((f) => /\.(ts|mjs|js)$/.test(f))
+      .filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.endsWith('tidy.test.ts'))
       .filter((f) => /\bFIXME\b/.test(readFileSync(join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
   });

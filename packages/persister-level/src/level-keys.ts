@@ -10,7 +10,7 @@ import {
   readUint64,
   snapshotChecksum,
   writeUint64,
-} from './record-checksum.ts';
+} from '@kvraft/raft-core/persister-kit';
 
 /** Prefix bytes of the record kinds. */
 export const keyPrefix = { meta: 0x01, hardState: 0x02, snapshot: 0x03, entry: 0x04 } as const;

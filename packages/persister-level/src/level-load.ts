@@ -2,15 +2,16 @@
 // log's contiguity after the snapshot, unknown keys. Never skips a bad record.
 import type { Entry, EntryKind, HardState, PersistedState, Snapshot } from '@kvraft/raft-core';
 import { emptyHardState } from '@kvraft/raft-core';
-import type { ClassicLevel } from 'classic-level';
-import { entryKeyIndex, keyPrefix } from './level-keys.ts';
-import { type PersistedRecord, PersisterCorruptionError } from './persister-errors.ts';
 import {
   entryChecksum,
   hardStateChecksum,
+  type PersistedRecord,
+  PersisterCorruptionError,
   readUint64,
   snapshotChecksum,
-} from './record-checksum.ts';
+} from '@kvraft/raft-core/persister-kit';
+import type { ClassicLevel } from 'classic-level';
+import { entryKeyIndex, keyPrefix } from './level-keys.ts';
 
 /** The raw store as LevelDB returns it. */
 export type LevelStore = ClassicLevel<Uint8Array, Uint8Array>;

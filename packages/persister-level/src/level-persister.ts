@@ -6,8 +6,16 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PersistedState, Persister, PersistUpdate } from '@kvraft/raft-core';
 import { assert } from '@kvraft/raft-core';
+import {
+  GroupCommit,
+  type LedgerStep,
+  LogLedger,
+  PersisterCorruptionError,
+  PersisterFailedError,
+  PersisterLockedError,
+  PersisterSchemaError,
+} from '@kvraft/raft-core/persister-kit';
 import { ClassicLevel } from 'classic-level';
-import { GroupCommit } from './group-commit.ts';
 import {
   encodeEntryValue,
   encodeHardStateValue,
@@ -18,13 +26,6 @@ import {
   snapshotKey,
 } from './level-keys.ts';
 import { type LevelStore, readLevelState } from './level-load.ts';
-import { type LedgerStep, LogLedger } from './log-ledger.ts';
-import {
-  PersisterCorruptionError,
-  PersisterFailedError,
-  PersisterLockedError,
-  PersisterSchemaError,
-} from './persister-errors.ts';
 
 /** The schema version this code writes and reads. */
 export const schemaVersion = 1;

@@ -2,9 +2,13 @@
 // contiguity after the snapshot, and the entry kinds. Never skips a bad record.
 import type { Entry, HardState, PersistedState, Snapshot } from '@kvraft/raft-core';
 import { emptyHardState } from '@kvraft/raft-core';
+import {
+  entryChecksum,
+  hardStateChecksum,
+  PersisterCorruptionError,
+  snapshotChecksum,
+} from '@kvraft/raft-core/persister-kit';
 import type Database from 'better-sqlite3';
-import { PersisterCorruptionError } from './persister-errors.ts';
-import { entryChecksum, hardStateChecksum, snapshotChecksum } from './record-checksum.ts';
 
 interface HardStateRow {
   term: number;

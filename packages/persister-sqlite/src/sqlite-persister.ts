@@ -6,15 +6,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { PersistedState, Persister, PersistUpdate } from '@kvraft/raft-core';
 import { assert } from '@kvraft/raft-core';
-import Database from 'better-sqlite3';
-import { GroupCommit } from './group-commit.ts';
-import { type LedgerStep, LogLedger } from './log-ledger.ts';
 import {
+  entryChecksum,
+  GroupCommit,
+  hardStateChecksum,
+  kindByte,
+  type LedgerStep,
+  LogLedger,
   PersisterCorruptionError,
   PersisterFailedError,
   PersisterLockedError,
-} from './persister-errors.ts';
-import { entryChecksum, hardStateChecksum, kindByte, snapshotChecksum } from './record-checksum.ts';
+  snapshotChecksum,
+} from '@kvraft/raft-core/persister-kit';
+import Database from 'better-sqlite3';
 import { readSqliteState } from './sqlite-load.ts';
 import { ensureSchema } from './sqlite-schema.ts';
 

@@ -1,8 +1,9 @@
 // The on-disk schema of the SQLite persister, versioned through the `meta` table. Every record
 // carries a CRC32 (record-checksum.ts) verified on open.
 // Invariant: a store is either empty (no tables) or holds schema version `schemaVersion`.
+
+import { PersisterSchemaError } from '@kvraft/raft-core/persister-kit';
 import type Database from 'better-sqlite3';
-import { PersisterSchemaError } from './persister-errors.ts';
 
 /** The schema version this code writes and reads. */
 export const schemaVersion = 1;

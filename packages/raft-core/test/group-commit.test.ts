@@ -1,7 +1,8 @@
 // Goal: GroupCommit coalesces items that arrive while a write is in flight, keeps call order,
 // and fails stop after a write error. Method: a fake writer that records batches and can be held.
+
+import { GroupCommit } from '@kvraft/raft-core/persister-kit';
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../src/group-commit.ts';
 
 describe('GroupCommit', () => {
   it('writes items submitted in one tick together, and items arriving mid-write in the next batch', async () => {

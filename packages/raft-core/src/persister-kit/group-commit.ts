@@ -2,7 +2,7 @@
 // the next single durable write, preserving call order. Each caller resolves when its own item
 // is durable. After a failed write every queued and future item is rejected (fail-stop: the
 // store's state is unknown, and a Raft node must not guess).
-import { assert } from '@kvraft/raft-core';
+import { assert } from '../assert.ts';
 
 /** How items reach the store: one durable write per batch, items in order. */
 export type BatchWriter<T> = (items: readonly T[]) => Promise<void> | void;
@@ -56,8 +56,8 @@ export class GroupCommit<T> {
     this.idle = new Promise<void>((resolve) => {
       this.markIdle = resolve;
     });
-    // Yield one macrotask so saves issued in the same tick share the first write.
-    setImmediate(() => void this.run());
+    // Yield once so saves issued in the same synchronous run share the first write.
+    queueMicrotask(() => void this.run());
   }
 
   private async run(): Promise<void> {

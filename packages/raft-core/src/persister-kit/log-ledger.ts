@@ -3,8 +3,9 @@
 // update against the port's rules in call order, before any I/O.
 // Invariant: raftStateSize === hardStateBytes + Σ entrySizes; entrySizes[i] is for index
 // snapshotIndex + 1 + i; a rejected update leaves the ledger unchanged.
-import type { Entry, LogIndex, PersistUpdate } from '@kvraft/raft-core';
-import { assert, entryBytes, hardStateBytes } from '@kvraft/raft-core';
+import { assert } from '../assert.ts';
+import type { PersistUpdate } from '../driver/ports.ts';
+import { type Entry, entryBytes, hardStateBytes, type LogIndex } from '../types.ts';
 
 /** The deletions one accepted update implies, and the sizes once it is durable. */
 export interface LedgerStep {

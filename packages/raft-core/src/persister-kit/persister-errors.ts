@@ -1,6 +1,6 @@
 // Typed errors of a durable persister: operating failures a node reports and stops on, as
 // opposed to AssertionError, which means the caller broke the port's contract.
-import type { LogIndex } from '@kvraft/raft-core';
+import type { LogIndex } from '../types.ts';
 
 /** Which persisted record a corruption error is about. */
 export type PersistedRecord = 'entry' | 'hardState' | 'snapshot' | 'meta' | 'file';

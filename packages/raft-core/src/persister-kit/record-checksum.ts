@@ -1,8 +1,8 @@
-// CRC32 checksums of persisted records (node:zlib's crc32, Node >= 20.15). Each checksum covers
+// CRC32 checksums of persisted records. Each checksum covers
 // the record's identity (index, term, kind) as well as its bytes, so a record that is intact but
 // found under the wrong index is caught too.
-import { crc32 } from 'node:zlib';
-import type { EntryKind, HardState, LogIndex, Term } from '@kvraft/raft-core';
+import type { EntryKind, HardState, LogIndex, Term } from '../types.ts';
+import { crc32 } from './crc32.ts';
 
 /** Writes `value` (a safe non-negative integer, or -1 for "none") as 8 big-endian bytes. */
 export function writeUint64(view: DataView, offset: number, value: number): void {
@@ -23,12 +23,6 @@ export function readUint64(view: DataView, offset: number): number {
   return high * 0x1_0000_0000 + low;
 }
 
-// NB: node:zlib's crc32 returns 0 instead of `value` for an empty view of an empty
-// ArrayBuffer (what better-sqlite3 returns for an empty BLOB), so empty data is skipped here.
-function crc32Update(data: Uint8Array, value: number): number {
-  return data.length === 0 ? value : crc32(data, value);
-}
-
 /** Encodes an entry kind as one byte. */
 export function kindByte(kind: EntryKind): number {
   return kind === 'noop' ? 0 : 1;
@@ -46,7 +40,7 @@ export function entryChecksum(
   writeUint64(view, 0, index);
   writeUint64(view, 8, term);
   header[16] = kindByte(kind);
-  return crc32Update(data, crc32(header));
+  return crc32(data, crc32(header));
 }
 
 /** Returns the checksum of a snapshot. */
@@ -55,7 +49,7 @@ export function snapshotChecksum(index: LogIndex, term: Term, data: Uint8Array):
   const view = new DataView(header.buffer);
   writeUint64(view, 0, index);
   writeUint64(view, 8, term);
-  return crc32Update(data, crc32(header));
+  return crc32(data, crc32(header));
 }
 
 /** Encodes a hard state as 24 bytes (votedFor null as all ones). */

@@ -1,0 +1,22 @@
+// @kvraft/raft-core/persister-kit: pure building blocks for durable Persister adapters, shared so
+// every adapter reports the same sizes, the same typed errors and the same record checksums.
+export { crc32 } from './crc32.ts';
+export { type BatchWriter, GroupCommit, type GroupCommitOptions } from './group-commit.ts';
+export { type LedgerStep, LogLedger } from './log-ledger.ts';
+export {
+  type CorruptionDetails,
+  type PersistedRecord,
+  PersisterCorruptionError,
+  PersisterFailedError,
+  PersisterLockedError,
+  PersisterSchemaError,
+} from './persister-errors.ts';
+export {
+  encodeHardState,
+  entryChecksum,
+  hardStateChecksum,
+  kindByte,
+  readUint64,
+  snapshotChecksum,
+  writeUint64,
+} from './record-checksum.ts';
