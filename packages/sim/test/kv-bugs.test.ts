@@ -39,6 +39,8 @@ const unreliableClients: GenericTestOptions = {
   partitions: false,
   randomKeys: false,
 };
+// Bug hunts run several seeds; unreliable runs keep the op rate (and the history) small.
+const bugTimeoutMs = 300_000;
 const partitionedRandomKeys: GenericTestOptions = {
   clients: 5,
   crash: false,
@@ -49,15 +51,19 @@ const violation =
   /duplicate element|missing element|wrong order|get wrong value|not linearizable|minority completed/;
 
 describe('test-only bug switches are caught by the kv checks', () => {
-  it('skipDuplicateDetection: a retried append applies twice (TestUnreliable3A checks)', async () => {
-    const options = {
-      serverCount: 5,
-      unreliable: true,
-      maxraftstate: -1,
-      bugs: { skipDuplicateDetection: true },
-    };
-    await seedsToDetection(options, (cfg) => genericTest(cfg, unreliableClients), violation);
-  });
+  it(
+    'skipDuplicateDetection: a retried append applies twice (TestUnreliable3A checks)',
+    async () => {
+      const options = {
+        serverCount: 5,
+        unreliable: true,
+        maxraftstate: -1,
+        bugs: { skipDuplicateDetection: true },
+      };
+      await seedsToDetection(options, (cfg) => genericTest(cfg, unreliableClients), violation);
+    },
+    bugTimeoutMs,
+  );
 
   it('serveReadsLocally: a minority answers a Get (TestOnePartition3A)', async () => {
     const options = {
@@ -69,19 +75,23 @@ describe('test-only bug switches are caught by the kv checks', () => {
     await seedsToDetection(options, onePartition, /Get in minority completed/);
   });
 
-  it('serveReadsLocally: stale reads are not linearizable (random keys, partitions)', async () => {
-    const options = {
-      serverCount: 5,
-      unreliable: false,
-      maxraftstate: -1,
-      bugs: { serveReadsLocally: true },
-    };
-    await seedsToDetection(
-      options,
-      (cfg) => genericTest(cfg, partitionedRandomKeys),
-      /not linearizable/,
-    );
-  });
+  it(
+    'serveReadsLocally: stale reads are not linearizable (random keys, partitions)',
+    async () => {
+      const options = {
+        serverCount: 5,
+        unreliable: true,
+        maxraftstate: -1,
+        bugs: { serveReadsLocally: true },
+      };
+      await seedsToDetection(
+        options,
+        (cfg) => genericTest(cfg, partitionedRandomKeys),
+        /not linearizable/,
+      );
+    },
+    bugTimeoutMs,
+  );
 
   it('ackBeforeCommit: a minority acknowledges a Put (TestOnePartition3A)', async () => {
     const options = {
@@ -93,13 +103,17 @@ describe('test-only bug switches are caught by the kv checks', () => {
     await seedsToDetection(options, onePartition, /Put in minority completed/);
   });
 
-  it('ackBeforeCommit: acknowledged writes are lost (random keys, partitions)', async () => {
-    const options = {
-      serverCount: 5,
-      unreliable: false,
-      maxraftstate: -1,
-      bugs: { ackBeforeCommit: true },
-    };
-    await seedsToDetection(options, (cfg) => genericTest(cfg, partitionedRandomKeys), violation);
-  });
+  it(
+    'ackBeforeCommit: acknowledged writes are lost (random keys, partitions)',
+    async () => {
+      const options = {
+        serverCount: 5,
+        unreliable: true,
+        maxraftstate: -1,
+        bugs: { ackBeforeCommit: true },
+      };
+      await seedsToDetection(options, (cfg) => genericTest(cfg, partitionedRandomKeys), violation);
+    },
+    bugTimeoutMs,
+  );
 });

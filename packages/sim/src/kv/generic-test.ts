@@ -25,8 +25,12 @@ export async function genericTest(cfg: KvCluster, options: GenericTestOptions): 
   for (let round = 0; round < kvTiming.rounds; round++) {
     const clientsStop: StopFlag = { stopped: false };
     const partitionerStop: StopFlag = { stopped: false };
+    // A client's failed check fails the run at once, as t.Fatalf in a client goroutine does.
     const clients = Array.from({ length: options.clients }, (_, cli) =>
-      runClient(cfg, cli, options, clientsStop),
+      runClient(cfg, cli, options, clientsStop).catch((error: unknown) => {
+        cfg.fail(error);
+        return 0;
+      }),
     );
     let partitioner: Promise<void> = Promise.resolve();
     if (options.partitions) {

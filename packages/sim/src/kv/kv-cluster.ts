@@ -98,6 +98,11 @@ export class KvCluster {
     return this.options.scheduler.nowMs;
   }
 
+  /** Fails the run now with `error` (the tester's t.Fatalf from a client goroutine). */
+  fail(error: unknown): void {
+    this.options.scheduler.fail(error instanceof Error ? error : new Error(String(error)));
+  }
+
   /** Switches labrpc reliability for server and client traffic alike. */
   setUnreliable(unreliable: boolean): void {
     this.raftNetwork.setReliable(!unreliable);
