@@ -15,6 +15,10 @@ export interface FaultMix {
   readonly diskLatencyMsMax: number;
   /** Whether the service snapshots every 10 applied indexes (InstallSnapshot paths). */
   readonly snapshots: boolean;
+  /** Leadership transfers (TimeoutNow) requested by the nemesis. */
+  readonly transfers: boolean;
+  /** Share of client operations that are ReadIndex reads rather than proposals (0–1). */
+  readonly readRate: number;
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
   readonly clientCount: number;
@@ -46,6 +50,8 @@ export function drawFaultMix(prng: Prng): FaultMix {
     crashes: prng.nextInt(2) === 0,
     diskLatencyMsMax: pick(prng, [0, 2, 10, 50] as const),
     snapshots: prng.nextInt(2) === 0,
+    transfers: prng.nextInt(2) === 0,
+    readRate: pick(prng, [0, 0.3] as const),
     preVote: prng.nextInt(4) !== 0,
     checkQuorum: prng.nextInt(4) !== 0,
     clientCount: 1 + prng.nextInt(3),
@@ -68,6 +74,8 @@ export function describeFaultMix(mix: FaultMix): string {
     `crashes=${on(mix.crashes)}`,
     `disk=${mix.diskLatencyMsMax}ms`,
     `snapshots=${on(mix.snapshots)}`,
+    `transfers=${on(mix.transfers)}`,
+    `reads=${mix.readRate}`,
     `prevote=${on(mix.preVote)}`,
     `checkquorum=${on(mix.checkQuorum)}`,
     `clients=${mix.clientCount}`,

@@ -32,10 +32,15 @@ export class RaftInvariants {
   private readonly leaderOfTerm = new Map<Term, NodeId>();
   /** Every (index, term) ever seen in any log: its content and the term before it. */
   private readonly entries = new Map<string, EntryFact>();
-  /** Every index known committed: its term and content. */
-  private readonly committed = new Map<LogIndex, { term: Term; key: string }>();
+  /**
+   * Every index known committed: its term and content, and the lowest term of a node that
+   * reported it committed (the entry was committed in that term or earlier).
+   */
+  private readonly committed = new Map<LogIndex, { term: Term; key: string; byTerm: Term }>();
   /** Checks run so far. */
   checkCount = 0;
+  /** The highest index known committed anywhere; a ReadIndex started now must return at least this. */
+  maxCommittedIndex: LogIndex = 0;
 
   /** Watches `cluster`'s nodes; call `check()` after every event. */
   constructor(private readonly cluster: RaftCluster) {
@@ -69,7 +74,8 @@ export class RaftInvariants {
     );
     this.checkLog(i, view, entries, status.snapshotIndex, status.snapshotTerm);
     if (status.commitIndex > view.commitIndex) {
-      this.recordCommitted(i, entries, status.snapshotIndex, view.commitIndex, status.commitIndex);
+      const range = { from: view.commitIndex, to: status.commitIndex, term: status.term };
+      this.recordCommitted(i, entries, status.snapshotIndex, range);
       view.commitIndex = status.commitIndex;
     }
     if (status.role === 'leader' && view.leaderTerm !== status.term) {
@@ -127,18 +133,19 @@ export class RaftInvariants {
     i: NodeId,
     entries: readonly Entry[],
     snapshotIndex: LogIndex,
-    from: LogIndex,
-    to: LogIndex,
+    range: { from: LogIndex; to: LogIndex; term: Term },
   ): void {
-    for (let index = Math.max(from, snapshotIndex) + 1; index <= to; index++) {
+    for (let index = Math.max(range.from, snapshotIndex) + 1; index <= range.to; index++) {
       const entry = entries[index - snapshotIndex - 1];
       if (entry === undefined) continue;
       const key = entryKey(entry);
       const known = this.committed.get(index);
+      if (index > this.maxCommittedIndex) this.maxCommittedIndex = index;
       if (known === undefined) {
-        this.committed.set(index, { term: entry.term, key });
+        this.committed.set(index, { term: entry.term, key, byTerm: range.term });
         continue;
       }
+      known.byTerm = Math.min(known.byTerm, range.term);
       violation(
         known.term === entry.term && known.key === key,
         () => `node ${i}: index ${index} committed as term ${known.term} and as term ${entry.term}`,
@@ -161,7 +168,9 @@ export class RaftInvariants {
     );
     this.leaderOfTerm.set(term, i);
     for (const [index, fact] of this.committed) {
-      if (index <= snapshotIndex) continue;
+      // Only entries committed in an earlier term bind this leader: a stale leader elected by
+      // a delayed vote in a lower term may lack entries committed in later terms.
+      if (index <= snapshotIndex || fact.byTerm >= term) continue;
       violation(
         index <= lastIndex,
         () => `leader ${i} of term ${term} lacks committed index ${index} (lastIndex ${lastIndex})`,

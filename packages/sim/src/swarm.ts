@@ -61,7 +61,10 @@ export async function runSwarmSeed(seed: number): Promise<SwarmResult> {
     cluster.network.setFaults(mix.network);
     const random = prng.fork();
     const control = { stop: false, nextCommand: 1 };
-    const clients = Array.from({ length: mix.clientCount }, () => client(cluster, random, control));
+    const reads = { mix, invariants, fail: (error: Error) => scheduler.fail(error) };
+    const clients = Array.from({ length: mix.clientCount }, () =>
+      client(cluster, random, control, reads),
+    );
     outcome.crashCount = await nemesis(cluster, mix, random);
     control.stop = true;
     await Promise.all(clients);
@@ -82,18 +85,42 @@ export async function runSwarmSeed(seed: number): Promise<SwarmResult> {
   }
 }
 
-/** A client: proposes a fresh command to a random current leader every 5–50 ms. */
+interface ReadContext {
+  readonly mix: FaultMix;
+  readonly invariants: RaftInvariants;
+  readonly fail: (error: Error) => void;
+}
+
+/** A client: every 5–50 ms, proposes a fresh command or starts a ReadIndex at a random leader. */
 async function client(
   cluster: RaftCluster,
   random: Prng,
   control: { stop: boolean; nextCommand: number },
+  reads: ReadContext,
 ): Promise<void> {
   while (!control.stop) {
     await cluster.sleep(5 + random.nextInt(46));
     const leaders = liveServers(cluster).filter((i) => cluster.getState(i).isLeader);
     if (leaders.length === 0) continue;
-    cluster.start(leaders[random.nextInt(leaders.length)]!, control.nextCommand++);
+    const leader = leaders[random.nextInt(leaders.length)]!;
+    if (random.nextFloat() < reads.mix.readRate) startRead(cluster, leader, reads);
+    else cluster.start(leader, control.nextCommand++);
   }
+}
+
+// Linearizable reads (thesis §6.4): a ReadIndex answered ok must cover every entry that was
+// committed anywhere before the read began.
+function startRead(cluster: RaftCluster, server: NodeId, reads: ReadContext): void {
+  const committedBefore = reads.invariants.maxCommittedIndex;
+  const node = cluster.nodes[server]!;
+  void node.readIndex().then((result) => {
+    if (!result.ok || result.index >= committedBefore) return;
+    reads.fail(
+      new AssertionError(
+        `invariant violated: node ${server} ReadIndex ${result.index} is below index ${committedBefore} committed before the read began`,
+      ),
+    );
+  });
 }
 
 function liveServers(cluster: RaftCluster): NodeId[] {
@@ -114,10 +141,19 @@ async function nemesis(cluster: RaftCluster, mix: FaultMix, random: Prng): Promi
     if (mix.partitions && roll < 30) partition(cluster, random);
     else if (mix.partitions && roll < 40) cutOneLink(cluster, random);
     else if (mix.partitions && roll < 55) connectAll(cluster);
-    else if (mix.crashes && roll < 75) crashCount += crashOne(cluster, random);
-    else if (mix.crashes) await restartOne(cluster, random);
+    else if (mix.crashes && roll < 70) crashCount += crashOne(cluster, random);
+    else if (mix.crashes && roll < 85) await restartOne(cluster, random);
+    else if (mix.transfers) transferLeadership(cluster, random);
   }
   return crashCount;
+}
+
+/** Asks the current leader (if any) to hand leadership to a random other server. */
+function transferLeadership(cluster: RaftCluster, random: Prng): void {
+  const leader = liveServers(cluster).find((i) => cluster.getState(i).isLeader);
+  if (leader === undefined) return;
+  const target = random.nextInt(cluster.n);
+  if (target !== leader) cluster.nodes[leader]!.transferLeadership(target);
 }
 
 /** Splits the connected servers into two random groups (either may hold a majority). */
