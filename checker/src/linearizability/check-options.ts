@@ -48,7 +48,7 @@ export const checkDefaults = {
   cacheEntriesMax: 2_000_000,
   partitionBytesMax: 256 * 1024 * 1024,
   memoryBytesMax: 768 * 1024 * 1024,
-  lookaheadEntriesMax: 100000,
+  lookaheadEntriesMax: 256,
   sliceSteps: 4096,
   stopAtFirstIllegal: true,
 } as const;

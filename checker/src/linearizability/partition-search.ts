@@ -19,8 +19,11 @@ const head = 0;
 export class PartitionSearch<State> {
   /** Total loop iterations so far. */
   steps = 0;
-  /** Operation ids (global) of the longest linearizable prefix found so far, in order. */
-  longestPrefix: readonly number[] = [];
+  /** The length of the longest linearizable prefix found so far. */
+  private bestDepth = 0;
+  // True while the stack still holds the best prefix and no snapshot of it was taken yet.
+  private bestStale = false;
+  private bestPrefix: readonly number[] = [];
   /** The global id of the operation the longest prefix could not be extended with. */
   blockedOperation: number | undefined = undefined;
   status: SearchStatus = 'running';
@@ -34,9 +37,8 @@ export class PartitionSearch<State> {
   private readonly operationHash: Uint32Array;
   private readonly stackEntry: Int32Array;
   private readonly stackState: State[] = [];
-  private readonly resets: State[] = [];
-  // Per operation: the model's resetState hint, computed once (it does not depend on the state).
-  private readonly resetStates: (State | typeof anyState | undefined)[] = [];
+  // Per operation: the resets that may explain it (see computeResetCandidates).
+  private readonly resetCandidates: (Int32Array | undefined)[] = [];
   private readonly requiredCount: number;
   private readonly required: Uint8Array;
   private depth = 0;
@@ -69,12 +71,11 @@ export class PartitionSearch<State> {
       assert(operation !== undefined && operation.status !== 'fail', 'searched ops took effect');
       this.operationHash[index] = mixIndex(index);
       this.required[index] = operation.returnNs === Infinity ? 0 : 1;
-      this.resetStates.push(
-        model.resetState === undefined ? anyState : model.resetState(operation),
-      );
     }
     this.requiredCount = this.required.reduce((sum, flag) => sum + flag, 0);
     this.linkEntries();
+    const prunable = model.reachable !== undefined && model.resetState !== undefined;
+    if (prunable && lookaheadEntriesMax > 0) this.computeResetCandidates();
     this.cursor = this.next[head] ?? none;
     this.state = model.init();
   }
@@ -139,39 +140,66 @@ export class PartitionSearch<State> {
   /**
    * Lookahead pruning with the model's optional hints. An operation whose return entry is r can
    * be preceded only by operations whose call entries come before r. So walking the list (up to
-   * `lookaheadEntriesMax` entries), if some pending operation is unreachable from `state` and
-   * from every reset called before its return, this configuration is dead.
+   * `lookaheadEntriesMax` entries), if some pending operation is unreachable from `state` and no
+   * pending reset that could precede it reaches it, this configuration is dead.
    */
   private mayComplete(placed: number, state: State): boolean {
-    const { model, resets } = this;
-    if (model.reachable === undefined || this.lookaheadEntriesMax === 0) return true;
+    const { model } = this;
+    if (model.reachable === undefined || this.resetCandidates.length === 0) return true;
     const placedReturn = this.entryMatch[placed];
-    resets.length = 0;
     let entry = this.next[head] ?? none;
     for (let scanned = 0; entry !== none && scanned < this.lookaheadEntriesMax; scanned += 1) {
-      if (entry !== placed && entry !== placedReturn) {
-        const operation = this.operations[this.entryOperation[entry] ?? none];
-        assert(operation !== undefined, 'an entry names an operation');
-        if (this.entryMatch[entry] !== none) {
-          const reset = this.resetStates[this.entryOperation[entry] ?? none];
-          if (reset === anyState) return true;
-          if (reset !== undefined) resets.push(reset);
-        } else if (!model.reachable(state, operation) && !this.resetReaches(operation)) {
-          return false;
-        }
+      if (entry !== placedReturn && this.entryMatch[entry] === none) {
+        const index = this.entryOperation[entry] ?? none;
+        const operation = this.operations[index];
+        assert(operation !== undefined, 'a return entry names an operation');
+        if (!model.reachable(state, operation) && !this.pendingResetReaches(index)) return false;
       }
       entry = this.next[entry] ?? none;
     }
     return true;
   }
 
-  private resetReaches(target: Operation): boolean {
-    for (const reset of this.resets)
-      if (this.model.reachable?.(reset, target) === true) return true;
+  /** Whether a not yet linearized reset that may precede operation `index` can explain it. */
+  private pendingResetReaches(index: number): boolean {
+    const candidates = this.resetCandidates[index];
+    if (candidates === undefined) return true;
+    for (const reset of candidates) {
+      if (((this.bits[reset >>> 5] ?? 0) & (1 << (reset & 31))) === 0) return true;
+    }
     return false;
   }
 
+  /**
+   * For each operation, the resets whose call precedes its return and whose reset state reaches
+   * it (a static relation, computed once); undefined when some such reset may leave any state.
+   */
+  private computeResetCandidates(): void {
+    const { model } = this;
+    const resets: { index: number; state: State | typeof anyState }[] = [];
+    for (let index = 0; index < this.operations.length; index += 1) {
+      const operation = this.operations[index];
+      const state = operation === undefined ? undefined : model.resetState?.(operation);
+      // Operations are searched in order, so an empty partition has no candidates to compute.
+      if (state !== undefined) resets.push({ index, state });
+    }
+    for (let target = 0; target < this.operations.length; target += 1) {
+      const operation = this.operations[target];
+      assert(operation !== undefined, 'operations are dense');
+      const candidates: number[] = [];
+      let unconstrained = false;
+      for (const reset of resets) {
+        const resetOperation = this.operations[reset.index];
+        if (resetOperation === undefined || resetOperation.callNs > operation.returnNs) continue;
+        if (reset.state === anyState) unconstrained = true;
+        else if (model.reachable?.(reset.state, operation) === true) candidates.push(reset.index);
+      }
+      this.resetCandidates.push(unconstrained ? undefined : Int32Array.from(candidates));
+    }
+  }
+
   private backtrack(): void {
+    if (this.bestStale && this.depth === this.bestDepth) this.snapshotBest();
     this.depth -= 1;
     const entry = this.stackEntry[this.depth] ?? none;
     const index = this.entryOperation[entry] ?? none;
@@ -192,19 +220,34 @@ export class PartitionSearch<State> {
     this.bitsHash = (this.bitsHash ^ (this.operationHash[index] ?? 0)) >>> 0;
   }
 
+  /** Operation ids (global) of the longest linearizable prefix found so far, in order. */
+  get longestPrefix(): readonly number[] {
+    if (this.bestStale) this.snapshotBest();
+    return this.bestPrefix;
+  }
+
   private noteDepth(): void {
-    if (this.depth <= this.longestPrefix.length) return;
-    const prefix: number[] = [];
-    for (let level = 0; level < this.depth; level += 1) {
-      const index = this.entryOperation[this.stackEntry[level] ?? none] ?? none;
-      prefix.push(this.operations[index]?.id ?? none);
-    }
-    this.longestPrefix = prefix;
+    // Snapshots are taken lazily (when leaving the best path), so a deep, mostly linear search
+    // does not copy its stack at every new depth.
+    if (this.depth <= this.bestDepth) return;
+    this.bestDepth = this.depth;
+    this.bestStale = true;
     this.blockedOperation = undefined;
   }
 
+  private snapshotBest(): void {
+    assert(this.depth >= this.bestDepth, 'a stale best prefix is still on the stack');
+    const prefix: number[] = [];
+    for (let level = 0; level < this.bestDepth; level += 1) {
+      const index = this.entryOperation[this.stackEntry[level] ?? none] ?? none;
+      prefix.push(this.operations[index]?.id ?? none);
+    }
+    this.bestPrefix = prefix;
+    this.bestStale = false;
+  }
+
   private noteBlocked(returnEntry: number): void {
-    if (this.depth !== this.longestPrefix.length || this.blockedOperation !== undefined) return;
+    if (this.depth !== this.bestDepth || this.blockedOperation !== undefined) return;
     const index = this.entryOperation[returnEntry] ?? none;
     this.blockedOperation = this.operations[index]?.id;
   }
