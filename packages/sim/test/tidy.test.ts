@@ -1,6 +1,6 @@
 // Goal: the simulator's source stays deterministic and within the style limits (STYLE.md §5).
 // Method: scan packages/sim/src as text: no wall clocks, randomness, timers, node: imports,
-// process or console outside src/cli and src/runtime/settle.ts; no FIXME; functions ≤ 70 lines
+// process or console outside cli/ folders and src/runtime/settle.ts; no FIXME; functions ≤ 70 lines
 // (approximated by brace-balanced blocks that start at a function or method header).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
