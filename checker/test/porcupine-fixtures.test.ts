@@ -54,34 +54,18 @@ describe('Porcupine KV fixtures', () => {
     }
   });
 
-  // Timings take the best of three runs, so a busy shared machine does not fail them.
-  function bestMs(run: () => void): number {
-    let best = Number.POSITIVE_INFINITY;
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const startMs = performance.now();
-      run();
-      best = Math.min(best, performance.now() - startMs);
-    }
-    return best;
-  }
-
-  it('reports c50-bad illegal in well under a second', () => {
-    const history = load('c50-bad');
-    const elapsedMs = bestMs(() => {
-      expect(check(history, kvModel, { clock: performance }).verdict).toBe('illegal');
-    });
-    expect(elapsedMs).toBeLessThan(500);
+  // Speed is a benchmark figure (`npm run bench -w @kvraft/checker`), not a unit-test assertion:
+  // these tests pin the verdicts under the default budgets.
+  it('reports c50-bad illegal under the default budgets', () => {
+    expect(check(load('c50-bad'), kvModel, { clock: performance }).verdict).toBe('illegal');
   });
 
-  it('checks all six files in under a second in total', () => {
+  it('decides all six files under the default budgets', () => {
     const histories = ['c01-ok', 'c01-bad', 'c10-ok', 'c10-bad', 'c50-ok', 'c50-bad'].map(load);
-    const elapsedMs = bestMs(() => {
-      const verdicts = histories.map(
-        (history) => check(history, kvModel, { clock: performance }).verdict,
-      );
-      expect(verdicts).toEqual(['ok', 'illegal', 'ok', 'illegal', 'ok', 'illegal']);
-    });
-    expect(elapsedMs).toBeLessThan(1000);
+    const verdicts = histories.map(
+      (history) => check(history, kvModel, { clock: performance }).verdict,
+    );
+    expect(verdicts).toEqual(['ok', 'illegal', 'ok', 'illegal', 'ok', 'illegal']);
   });
 
   it('ends a hard key unknown with its reason when its step budget runs out', () => {

@@ -44,87 +44,72 @@ export interface ServeDeps {
 
 /** Registers `serve` on the program. */
 export function register(program: Command): void {
-  program
-    .command('serve')
-    .description('run one kvraft node')
-    .addOption(
-      new Option('--id <id>', 'this node id')
-        .env('KVRAFT_ID')
-        .argParser(parseNodeId)
-        .makeOptionMandatory(),
-    )
-    .addOption(
-      new Option('--listen <host:port>', 'peer and client port')
-        .env('KVRAFT_LISTEN')
-        .argParser(parseEndpointFlag)
-        .makeOptionMandatory(),
-    )
-    .addOption(
-      new Option('--peers <id=host:port,...>', 'every node, this one included')
-        .env('KVRAFT_PEERS')
-        .argParser(parseNodeMap)
-        .makeOptionMandatory(),
-    )
-    .addOption(
-      new Option('--data-dir <dir>', 'where the node keeps its state')
-        .env('KVRAFT_DATA_DIR')
-        .makeOptionMandatory(),
-    )
-    .addOption(
-      new Option('--persister <name>', 'sqlite | level | memory')
-        .env('KVRAFT_PERSISTER')
-        .argParser(parsePersister)
-        .default('sqlite'),
-    )
-    .addOption(
-      new Option('--maxraftstate <bytes>', 'snapshot above this Raft state size; -1 never')
-        .env('KVRAFT_MAXRAFTSTATE')
-        .argParser(integerIn(-1, 2 ** 40))
-        .default(1 << 20),
-    )
-    .addOption(
-      new Option('--read-mode <mode>', 'readindex | log')
-        .env('KVRAFT_READ_MODE')
-        .choices(['readindex', 'log'])
-        .default('readindex'),
-    )
-    .addOption(
-      new Option('--cluster <name>', 'cluster name').env('KVRAFT_CLUSTER').default('kvraft'),
-    )
-    .addOption(
-      new Option('--cluster-secret <secret>', 'shared secret of peer links')
-        .env('KVRAFT_CLUSTER_SECRET')
-        .makeOptionMandatory(),
-    )
-    .addOption(
-      new Option('--tick-ms <ms>', 'milliseconds per Raft tick')
-        .env('KVRAFT_TICK_MS')
-        .argParser(integerIn(1, 1000))
-        .default(10),
-    )
-    .addOption(
-      new Option('--metrics-listen <host:port>', 'serve Prometheus /metrics here')
-        .env('KVRAFT_METRICS_LISTEN')
-        .argParser(parseEndpointFlag),
-    )
-    .addOption(
-      new Option('--log-level <level>', 'pino log level')
-        .env('KVRAFT_LOG_LEVEL')
-        .choices(['debug', 'info', 'warn', 'error'])
-        .default('info'),
-    )
-    .addOption(
-      new Option('--tls-cert <file>', 'PEM certificate (enables TLS)').env('KVRAFT_TLS_CERT'),
-    )
-    .addOption(new Option('--tls-key <file>', 'PEM private key').env('KVRAFT_TLS_KEY'))
-    .addOption(new Option('--tls-ca <file>', 'PEM CA certificate').env('KVRAFT_TLS_CA'))
-    .action(async (options: ServeOptions) => {
-      const shutdownSignal = new Promise<string>((resolve) => {
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-        process.once('SIGINT', () => resolve('SIGINT'));
-      });
-      await run(options, { print: (line) => console.log(line), shutdownSignal });
+  const command = program.command('serve').description('run one kvraft node');
+  for (const option of [...nodeOptions(), ...clusterOptions()]) command.addOption(option);
+  command.action(async (options: ServeOptions) => {
+    const shutdownSignal = new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
     });
+    await run(options, { print: (line) => console.log(line), shutdownSignal });
+  });
+}
+
+/** Flags that say which node this is and how it stores its state. */
+function nodeOptions(): Option[] {
+  return [
+    new Option('--id <id>', 'this node id')
+      .env('KVRAFT_ID')
+      .argParser(parseNodeId)
+      .makeOptionMandatory(),
+    new Option('--listen <host:port>', 'peer and client port')
+      .env('KVRAFT_LISTEN')
+      .argParser(parseEndpointFlag)
+      .makeOptionMandatory(),
+    new Option('--peers <id=host:port,...>', 'every node, this one included')
+      .env('KVRAFT_PEERS')
+      .argParser(parseNodeMap)
+      .makeOptionMandatory(),
+    new Option('--data-dir <dir>', 'where the node keeps its state')
+      .env('KVRAFT_DATA_DIR')
+      .makeOptionMandatory(),
+    new Option('--persister <name>', 'sqlite | level | memory')
+      .env('KVRAFT_PERSISTER')
+      .argParser(parsePersister)
+      .default('sqlite'),
+    new Option('--maxraftstate <bytes>', 'snapshot above this Raft state size; -1 never')
+      .env('KVRAFT_MAXRAFTSTATE')
+      .argParser(integerIn(-1, 2 ** 40))
+      .default(1 << 20),
+    new Option('--read-mode <mode>', 'readindex | log')
+      .env('KVRAFT_READ_MODE')
+      .choices(['readindex', 'log'])
+      .default('readindex'),
+  ];
+}
+
+/** Flags shared with the rest of the cluster, plus observability and TLS. */
+function clusterOptions(): Option[] {
+  return [
+    new Option('--cluster <name>', 'cluster name').env('KVRAFT_CLUSTER').default('kvraft'),
+    new Option('--cluster-secret <secret>', 'shared secret of peer links')
+      .env('KVRAFT_CLUSTER_SECRET')
+      .makeOptionMandatory(),
+    new Option('--tick-ms <ms>', 'milliseconds per Raft tick')
+      .env('KVRAFT_TICK_MS')
+      .argParser(integerIn(1, 1000))
+      .default(10),
+    new Option('--metrics-listen <host:port>', 'serve Prometheus /metrics here')
+      .env('KVRAFT_METRICS_LISTEN')
+      .argParser(parseEndpointFlag),
+    new Option('--log-level <level>', 'pino log level')
+      .env('KVRAFT_LOG_LEVEL')
+      .choices(['debug', 'info', 'warn', 'error'])
+      .default('info'),
+    new Option('--tls-cert <file>', 'PEM certificate (enables TLS)').env('KVRAFT_TLS_CERT'),
+    new Option('--tls-key <file>', 'PEM private key').env('KVRAFT_TLS_KEY'),
+    new Option('--tls-ca <file>', 'PEM CA certificate').env('KVRAFT_TLS_CA'),
+  ];
 }
 
 /** Runs a node until `deps.shutdownSignal` resolves. */

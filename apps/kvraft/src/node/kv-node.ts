@@ -60,29 +60,14 @@ export async function startKvNode(config: KvNodeConfig, logger: TransportLogger)
     linkStates: () => peers?.linkStates() ?? new Map(),
   });
   const persister = measuredPersister(rawPersister, metrics);
-  const tls = config.tls === undefined ? {} : { tls: config.tls };
-  const server = await TransportServer.listen({
-    listen: config.listen,
-    nodeId: config.id,
-    cluster: config.cluster,
-    secret: config.clusterSecret,
-    logger,
-    ...tls,
-  });
-  peers = new PeerTransport({
-    nodeId: config.id,
-    peers: config.peers,
-    cluster: config.cluster,
-    secret: config.clusterSecret,
-    logger,
-    ...tls,
-  });
+  const { server, peerTransport } = await openTransports(config, logger);
+  peers = peerTransport;
   const started = await KvServer.start({
     id: config.id,
     peers: [...config.peers.keys()],
     prng: createPrng(randomInt(2 ** 47)),
     persister,
-    transport: peers,
+    transport: peerTransport,
     clock: realClock,
     maxraftstate: config.maxraftstate,
     readMode: config.readMode,
@@ -111,19 +96,58 @@ export async function startKvNode(config: KvNodeConfig, logger: TransportLogger)
         ? { host: config.metricsListen?.host ?? '127.0.0.1', port: metricsAddress.port }
         : null,
     stop: () => {
-      stopping ??= (async () => {
-        clearInterval(sampler);
-        started.stop();
-        peers?.close();
-        await server.close();
-        await new Promise<void>((resolve) =>
-          metricsServer ? metricsServer.close(() => resolve()) : resolve(),
-        );
-        await rawPersister.close();
-      })();
+      stopping ??= stopAll(
+        () => clearInterval(sampler),
+        started,
+        peerTransport,
+        server,
+        metricsServer,
+        rawPersister,
+      );
       return stopping;
     },
   };
+}
+
+/** Opens this node's listening port and its outgoing peer links. */
+async function openTransports(config: KvNodeConfig, logger: TransportLogger) {
+  const tls = config.tls === undefined ? {} : { tls: config.tls };
+  const server = await TransportServer.listen({
+    listen: config.listen,
+    nodeId: config.id,
+    cluster: config.cluster,
+    secret: config.clusterSecret,
+    logger,
+    ...tls,
+  });
+  const peerTransport = new PeerTransport({
+    nodeId: config.id,
+    peers: config.peers,
+    cluster: config.cluster,
+    secret: config.clusterSecret,
+    logger,
+    ...tls,
+  });
+  return { server, peerTransport };
+}
+
+/** Stops everything a node started, in dependency order. */
+async function stopAll(
+  stopSampler: () => void,
+  kv: KvServer,
+  peers: PeerTransport,
+  server: TransportServer,
+  metricsServer: Server | null,
+  persister: { close(): Promise<void> },
+): Promise<void> {
+  stopSampler();
+  kv.stop();
+  peers.close();
+  await server.close();
+  await new Promise<void>((resolve) =>
+    metricsServer ? metricsServer.close(() => resolve()) : resolve(),
+  );
+  await persister.close();
 }
 
 async function timedRequest(

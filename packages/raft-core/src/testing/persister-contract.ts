@@ -28,6 +28,7 @@ export function persisterContractSuite(name: string, factory: PersisterFactory):
   describe(`${name} satisfies the Persister contract`, () => {
     const harness = new ContractHarness(factory);
     registerBasicTests(harness);
+    registerTruncationTests(harness);
     registerSnapshotTests(harness);
     registerRejectionTests(harness);
     registerScaleTests(harness);
@@ -108,7 +109,9 @@ function registerBasicTests(h: ContractHarness): void {
     reopened = await h.check(reopened, model);
     await reopened.close();
   });
+}
 
+function registerTruncationTests(h: ContractHarness): void {
   it('discards the suffix from truncateFrom, then appends after the truncation point', async () => {
     const { store, model } = await h.start();
     await h.save(store, model, { entries: makeEntries(1, 10, 1) });
