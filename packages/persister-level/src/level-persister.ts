@@ -1,19 +1,16 @@
 // LevelPersister: the Persister port on LevelDB (classic-level). Each group-committed batch of
 // saves is one LevelDB write batch with `sync: true` (fsync of the log before it resolves).
 // LevelDB's LOCK file refuses a second process. Large discarded prefixes are compacted away.
-// Invariant: `durable*Size` describe exactly what the last synced batch left on disk.
+// The shared skeleton (validation, group commit, sizes, fail-stop) is DurablePersister.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { PersistedState, Persister, PersistUpdate } from '@kvraft/raft-core';
-import { assert } from '@kvraft/raft-core';
+import type { PersistedState } from '@kvraft/raft-core';
 import {
-  GroupCommit,
-  type LedgerStep,
-  LogLedger,
+  DurablePersister,
   PersisterCorruptionError,
-  PersisterFailedError,
   PersisterLockedError,
   PersisterSchemaError,
+  type QueuedSave,
 } from '@kvraft/raft-core/persister-kit';
 import { ClassicLevel } from 'classic-level';
 import {
@@ -38,11 +35,6 @@ export interface LevelPersisterOptions {
   readonly groupCommitSavesMax?: number;
   /** Entries a snapshot must discard to trigger compactRange over them (default 4096). */
   readonly compactEntriesMin?: number;
-}
-
-interface QueuedSave {
-  readonly update: PersistUpdate;
-  readonly step: LedgerStep;
 }
 
 type BatchOp =
@@ -99,91 +91,31 @@ function translateOpenError(error: unknown, dir: string): unknown {
 }
 
 /** A durable Persister on LevelDB; create it with openLevelPersister. */
-export class LevelPersister implements Persister {
+export class LevelPersister extends DurablePersister {
   /** The LevelDB directory. */
   readonly dir: string;
   private readonly db: LevelStore;
-  private readonly ledger: LogLedger;
-  private readonly commits: GroupCommit<QueuedSave>;
   private readonly compactEntriesMin: number;
-  private loaded: PersistedState | null;
-  private durableRaftStateSize: number;
-  private durableSnapshotSize: number;
   // Compactions run behind the saves; close() waits for them.
   private compaction: Promise<void> = Promise.resolve();
-  private closed = false;
 
   /** Wraps an opened, verified database; use openLevelPersister instead. */
   constructor(db: LevelStore, dir: string, state: PersistedState, options: LevelPersisterOptions) {
+    super(dir, state, options);
     this.db = db;
     this.dir = dir;
-    this.loaded = state;
-    this.ledger = LogLedger.fromLoaded(
-      state.snapshot?.index ?? 0,
-      state.snapshot?.data.length ?? 0,
-      state.entries,
-    );
-    this.durableRaftStateSize = this.ledger.raftStateSize;
-    this.durableSnapshotSize = this.ledger.snapshotSize;
     this.compactEntriesMin = options.compactEntriesMin ?? 4096;
-    this.commits = new GroupCommit<QueuedSave>((saves) => this.commit(saves), {
-      batchItemsMax: options.groupCommitSavesMax ?? 1024,
-      failure: (cause) => new PersisterFailedError(dir, { cause }),
-    });
   }
 
-  /** Returns the state verified at open (first call), or reads it again. */
-  async load(): Promise<PersistedState> {
-    this.assertOpen();
-    const state = this.loaded ?? (await readLevelState(this.db, this.dir));
-    this.loaded = null;
-    return state;
+  protected override readState(): Promise<PersistedState> {
+    return readLevelState(this.db, this.dir);
   }
 
-  /** Validates the update now (AssertionError), then resolves once its batch is synced. */
-  save(update: PersistUpdate): Promise<void> {
-    this.assertOpen();
-    this.loaded = null;
-    let step: LedgerStep;
-    try {
-      step = this.ledger.accept(update);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.commits.submit({ update, step });
-  }
-
-  /** Returns hardStateBytes plus entryBytes of every durably retained entry. */
-  raftStateSize(): number {
-    return this.durableRaftStateSize;
-  }
-
-  /** Returns the durable snapshot's data size, or 0. */
-  snapshotSize(): number {
-    return this.durableSnapshotSize;
-  }
-
-  /** Waits for queued saves and compactions, then closes LevelDB and releases its lock. */
-  async close(): Promise<void> {
-    this.assertOpen();
-    this.closed = true;
-    await this.commits.drain();
-    await this.compaction;
-    await this.db.close();
-  }
-
-  private assertOpen(): void {
-    assert(!this.closed, `LevelPersister ${this.dir} used after close`);
-  }
-
-  private async commit(saves: readonly QueuedSave[]): Promise<void> {
+  protected override async writeSaves(saves: readonly QueuedSave[]): Promise<void> {
     const ops: BatchOp[] = [];
     let discarded = 0;
     for (const save of saves) discarded += appendOps(ops, save);
     await this.db.batch(ops, { sync: true });
-    const last = saves[saves.length - 1]!;
-    this.durableRaftStateSize = last.step.raftStateSize;
-    this.durableSnapshotSize = last.step.snapshotSize;
     if (discarded >= this.compactEntriesMin) {
       // Deleted keys leave tombstones; compacting the discarded range frees their space now
       // instead of whenever LevelDB's own compaction reaches that level.
@@ -192,6 +124,11 @@ export class LevelPersister implements Persister {
         this.db.compactRange(entryKey(0), entryKey(through + 1)).catch(() => undefined),
       );
     }
+  }
+
+  protected override async closeStore(): Promise<void> {
+    await this.compaction;
+    await this.db.close();
   }
 }
 

@@ -1,21 +1,18 @@
 // SqlitePersister: the Persister port on one SQLite file (better-sqlite3) in WAL mode with
 // synchronous=FULL, one transaction per group-committed batch of saves, and an exclusive lock
 // held for the store's lifetime so a second process cannot open it.
-// Invariant: `durable*Size` describe exactly what the last committed transaction left on disk.
+// The shared skeleton (validation, group commit, sizes, fail-stop) is DurablePersister.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { PersistedState, Persister, PersistUpdate } from '@kvraft/raft-core';
-import { assert } from '@kvraft/raft-core';
+import { assert, type PersistedState } from '@kvraft/raft-core';
 import {
+  DurablePersister,
   entryChecksum,
-  GroupCommit,
   hardStateChecksum,
   kindByte,
-  type LedgerStep,
-  LogLedger,
   PersisterCorruptionError,
-  PersisterFailedError,
   PersisterLockedError,
+  type QueuedSave,
   snapshotChecksum,
 } from '@kvraft/raft-core/persister-kit';
 import Database from 'better-sqlite3';
@@ -40,11 +37,6 @@ export type SqlitePersisterOptions = SqliteLocation & SqliteTuning;
 export const sqliteFileName = 'raft.sqlite';
 
 type SqliteStatement = 'putHardState' | 'putSnapshot' | 'deleteThrough' | 'deleteFrom' | 'putEntry';
-
-interface QueuedSave {
-  readonly update: PersistUpdate;
-  readonly step: LedgerStep;
-}
 
 /** Opens (creating if needed) the store, verifies every record and takes the exclusive lock. */
 export async function openSqlitePersister(
@@ -104,31 +96,19 @@ function translateOpenError(error: unknown, path: string): unknown {
 }
 
 /** A durable Persister on SQLite; create it with openSqlitePersister. */
-export class SqlitePersister implements Persister {
+export class SqlitePersister extends DurablePersister {
   /** The database file. */
   readonly path: string;
   private readonly db: Database.Database;
-  private readonly ledger: LogLedger;
-  private readonly commits: GroupCommit<QueuedSave>;
   private readonly vacuumFreePagesMin: number;
-  private loaded: PersistedState | null;
-  private durableRaftStateSize: number;
-  private durableSnapshotSize: number;
-  private closed = false;
   private readonly statements: Record<SqliteStatement, Database.Statement>;
+  private readonly writeBatch: (saves: readonly QueuedSave[]) => void;
 
   /** Wraps an opened, verified database; use openSqlitePersister instead. */
   constructor(db: Database.Database, path: string, state: PersistedState, tuning: SqliteTuning) {
+    super(path, state, tuning);
     this.db = db;
     this.path = path;
-    this.loaded = state;
-    this.ledger = LogLedger.fromLoaded(
-      state.snapshot?.index ?? 0,
-      state.snapshot?.data.length ?? 0,
-      state.entries,
-    );
-    this.durableRaftStateSize = this.ledger.raftStateSize;
-    this.durableSnapshotSize = this.ledger.snapshotSize;
     this.vacuumFreePagesMin = tuning.vacuumFreePagesMin ?? 256;
     this.statements = {
       putHardState: db.prepare(
@@ -143,67 +123,22 @@ export class SqlitePersister implements Persister {
         'INSERT INTO entries (idx, term, kind, data, crc) VALUES (?, ?, ?, ?, ?)',
       ),
     };
-    const writeBatch = db.transaction((saves: readonly QueuedSave[]) => {
+    this.writeBatch = db.transaction((saves: readonly QueuedSave[]) => {
       for (const save of saves) this.writeOne(save);
     });
-    this.commits = new GroupCommit<QueuedSave>((saves) => this.commit(saves, writeBatch), {
-      batchItemsMax: tuning.groupCommitSavesMax ?? 1024,
-      failure: (cause) => new PersisterFailedError(path, { cause }),
-    });
   }
 
-  /** Returns the state verified at open (first call), or reads it again. */
-  async load(): Promise<PersistedState> {
-    this.assertOpen();
-    const state = this.loaded ?? readSqliteState(this.db, this.path);
-    this.loaded = null;
-    return state;
+  protected override readState(): PersistedState {
+    return readSqliteState(this.db, this.path);
   }
 
-  /** Validates the update now (AssertionError), then resolves once its transaction committed. */
-  save(update: PersistUpdate): Promise<void> {
-    this.assertOpen();
-    this.loaded = null;
-    let step: LedgerStep;
-    try {
-      step = this.ledger.accept(update);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.commits.submit({ update, step });
-  }
-
-  /** Returns hardStateBytes plus entryBytes of every durably retained entry. */
-  raftStateSize(): number {
-    return this.durableRaftStateSize;
-  }
-
-  /** Returns the durable snapshot's data size, or 0. */
-  snapshotSize(): number {
-    return this.durableSnapshotSize;
-  }
-
-  /** Waits for queued saves, then closes the database and releases the lock. */
-  async close(): Promise<void> {
-    this.assertOpen();
-    this.closed = true;
-    await this.commits.drain();
-    this.db.close();
-  }
-
-  private assertOpen(): void {
-    assert(!this.closed, `SqlitePersister ${this.path} used after close`);
-  }
-
-  private commit(
-    saves: readonly QueuedSave[],
-    writeBatch: (saves: readonly QueuedSave[]) => void,
-  ): void {
-    writeBatch(saves);
-    const last = saves[saves.length - 1]!;
-    this.durableRaftStateSize = last.step.raftStateSize;
-    this.durableSnapshotSize = last.step.snapshotSize;
+  protected override writeSaves(saves: readonly QueuedSave[]): void {
+    this.writeBatch(saves);
     if (saves.some((save) => save.step.snapshotDiscard !== undefined)) this.maybeVacuum();
+  }
+
+  protected override closeStore(): void {
+    this.db.close();
   }
 
   private writeOne({ update }: QueuedSave): void {

@@ -1,6 +1,11 @@
 // @kvraft/raft-core/persister-kit: pure building blocks for durable Persister adapters, shared so
 // every adapter reports the same sizes, the same typed errors and the same record checksums.
 export { crc32 } from './crc32.ts';
+export {
+  DurablePersister,
+  type DurablePersisterOptions,
+  type QueuedSave,
+} from './durable-persister.ts';
 export { type BatchWriter, GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 export { type LedgerStep, LogLedger } from './log-ledger.ts';
 export {
