@@ -2,6 +2,7 @@
 // and its validation, the command and snapshot encodings, sessions, the pure state machine, and
 // the server node. Test-only bug switches live in `@kvraft/kv-service/testing`.
 
+export { crc32 } from '@kvraft/raft-core';
 export {
   type Command,
   commandFormatVersion,
@@ -9,7 +10,6 @@ export {
   decodeCommand,
   encodeCommand,
 } from './command-codec.ts';
-export { crc32 } from './crc32.ts';
 export { KvServer } from './kv-server.ts';
 export { KvStateMachine, type KvStateMachineOptions } from './kv-state-machine.ts';
 export {

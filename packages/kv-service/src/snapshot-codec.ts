@@ -4,8 +4,8 @@
 // (varints and length-prefixed UTF-8). It holds the map and the sessions only, so its size
 // depends on the data, never on how many operations ran. Decoding never throws.
 import type { LogIndex } from '@kvraft/raft-core';
+import { crc32 } from '@kvraft/raft-core';
 import { ByteReader, ByteWriter, DecodeError } from './byte-codec.ts';
-import { crc32 } from './crc32.ts';
 import type { Session } from './session-table.ts';
 
 /** The snapshot encoding's format version. */

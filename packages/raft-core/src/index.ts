@@ -29,6 +29,7 @@ export type {
 export { isRequestMessage, messageBytes } from './messages.ts';
 export type { RaftOptions, ResolvedRaftOptions } from './options.ts';
 export { resolveRaftOptions } from './options.ts';
+export { crc32 } from './persister-kit/crc32.ts';
 export type { Prng } from './prng.ts';
 export { createPrng } from './prng.ts';
 export { committedIndex, quorumSize, tallyVotes, type VoteResult } from './quorum/majority.ts';
