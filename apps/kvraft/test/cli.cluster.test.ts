@@ -73,6 +73,36 @@ describe('the kvraft CLI', () => {
     expect(pids.some(alive)).toBe(false);
   }, 90_000);
 
+  it('runs a five-node LevelDB cluster: writes, reads and status cover all five', async () => {
+    const dir5 = join(dir, 'five');
+    const five = spawn(
+      process.execPath,
+      [bin, 'cluster', 'up', '--nodes', '5', '--persister', 'level', '--dir', dir5],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      let output = '';
+      five.stdout?.on('data', (chunk) => {
+        output += String(chunk);
+      });
+      const deadline = Date.now() + 45_000;
+      while (!/leader: node \d/.test(output) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(output).toMatch(/leader: node \d/);
+      const servers = /--servers (\S+)/.exec(output)?.[1] ?? '';
+      expect(servers.split(',')).toHaveLength(5);
+      expect((await kvraft('put', 'five', 'v', '--servers', servers)).stdout.trim()).toBe('OK');
+      expect((await kvraft('get', 'five', '--servers', servers)).stdout.trim()).toBe('v');
+      const status = (await kvraft('status', '--servers', servers)).stdout;
+      expect(status.split('\n').filter((l) => /^\d\s/.test(l))).toHaveLength(5);
+      expect((await kvraft('cluster', 'down', '--dir', dir5)).stdout).toContain(
+        'stopped 5 node(s)',
+      );
+    } finally {
+      if (five.exitCode === null) five.kill('SIGINT');
+    }
+  }, 120_000);
+
   it('refuses a data dir of another node id, and a bad flag, with clear errors', async () => {
     const dataDir = join(dir, 'node-1', 'data');
     const serve = [
