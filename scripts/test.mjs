@@ -13,15 +13,14 @@ if (!existsSync(reportPath)) {
 }
 const report = JSON.parse(readFileSync(reportPath, 'utf8'));
 const passed = report.numPassedTests ?? 0;
-// A suite that fails to load counts as a failure even when it declared no tests.
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countEmptyFailedSuites(report);
+// A test file that fails to load (or fails outside any test) has no failed test in it: count it
+// as one failure so it cannot hide. (vitest's numFailedTestSuites counts describe blocks.)
+const brokenFiles = (report.testResults ?? []).filter(
+  (file) => file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed'),
+);
+const failed = (report.numFailedTests ?? 0) + brokenFiles.length;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+for (const file of brokenFiles)
+  console.error(`failed outside any test: ${file.name}: ${file.message}`);
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 process.exit(run.status === 0 && failed === 0 && passed > 0 ? 0 : 1);
-
-function countEmptyFailedSuites(r) {
-  // Suites that failed with failing tests are already counted through numFailedTests.
-  return (r.testResults ?? []).filter(
-    (s) => s.status === 'failed' && s.assertionResults.some((a) => a.status === 'failed'),
-  ).length;
-}
