@@ -1,12 +1,13 @@
-// Goal: LevelPersister satisfies the Persister contract, refuses unsafe opens and frees the space
-// of discarded entries. Method: the shared contract suite on temp dirs; a real child process for
-// the lock; a foreign schema version; directory size before and after a large snapshot.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrng } from '@kvraft/raft-core';
-import { makeEntries, persisterContractSuite, randomBytes } from '@kvraft/raft-core/testing';
+import {
+  lockSuite,
+  makeEntries,
+  persisterContractSuite,
+  randomBytes,
+} from '@kvraft/raft-core/testing';
 import { ClassicLevel } from 'classic-level';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -25,6 +26,11 @@ persisterContractSuite('LevelPersister', {
   reopen: (closed) => openLevelPersister({ dir: (closed as LevelPersister).dir }),
 });
 
+lockSuite('LevelPersister', {
+  open: (dir) => openLevelPersister({ dir }),
+  childModule: join(import.meta.dirname, 'fixtures/crash-child-level.ts'),
+});
+
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const dirBytes = (dir: string): number =>
@@ -37,29 +43,6 @@ describe('LevelPersister open and space', () => {
     await expect(openLevelPersister({ dir })).rejects.toBeInstanceOf(PersisterLockedError);
     await store.close();
     await (await openLevelPersister({ dir })).close();
-  });
-
-  it('refuses a second process while the store is open, and admits it after close', async () => {
-    const dir = freshDir();
-    const store = await openLevelPersister({ dir });
-    await store.save({ entries: makeEntries(1, 2) });
-    const script = `import { openLevelPersister } from '@kvraft/persister-level';
-      try { const s = await openLevelPersister({ dir: ${JSON.stringify(dir)} });
-        console.log('opened', (await s.load()).entries.length); await s.close(); }
-      catch (e) { console.log(e.name); }`;
-    const child = (): string =>
-      spawnSync(
-        process.execPath,
-        ['--import', 'tsx', '--conditions=@kvraft/source', '--input-type=module', '-e', script],
-        {
-          cwd: join(import.meta.dirname, '..'),
-          encoding: 'utf8',
-          timeout: 30_000,
-        },
-      ).stdout.trim();
-    expect(child()).toBe('PersisterLockedError');
-    await store.close();
-    expect(child()).toBe('opened 2');
   });
 
   it('refuses a store written with another schema version', async () => {

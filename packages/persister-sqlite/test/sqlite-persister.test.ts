@@ -1,11 +1,7 @@
-// Goal: SqlitePersister satisfies the Persister contract and refuses unsafe opens.
-// Method: the shared contract suite on temp dirs; a real child process for the lock; a store
-// with a foreign schema version.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeEntries, persisterContractSuite } from '@kvraft/raft-core/testing';
+import { lockSuite, persisterContractSuite } from '@kvraft/raft-core/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -25,6 +21,11 @@ persisterContractSuite('SqlitePersister', {
   reopen: (closed) => openSqlitePersister({ path: (closed as SqlitePersister).path }),
 });
 
+lockSuite('SqlitePersister', {
+  open: (dir) => openSqlitePersister({ dir }),
+  childModule: join(import.meta.dirname, 'fixtures/crash-child-sqlite.ts'),
+});
+
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('SqlitePersister open', () => {
@@ -35,29 +36,6 @@ describe('SqlitePersister open', () => {
     await store.close();
     const again = await openSqlitePersister({ dir });
     await again.close();
-  });
-
-  it('refuses a second process while the store is open, and admits it after close', async () => {
-    const dir = freshDir();
-    const store = await openSqlitePersister({ dir });
-    await store.save({ entries: makeEntries(1, 2) });
-    const script = `import { openSqlitePersister } from '@kvraft/persister-sqlite';
-      try { const s = await openSqlitePersister({ dir: ${JSON.stringify(dir)} });
-        console.log('opened', (await s.load()).entries.length); await s.close(); }
-      catch (e) { console.log(e.name); }`;
-    const child = (): string =>
-      spawnSync(
-        process.execPath,
-        ['--import', 'tsx', '--conditions=@kvraft/source', '--input-type=module', '-e', script],
-        {
-          cwd: join(import.meta.dirname, '..'),
-          encoding: 'utf8',
-          timeout: 30_000,
-        },
-      ).stdout.trim();
-    expect(child()).toBe('PersisterLockedError');
-    await store.close();
-    expect(child()).toBe('opened 2');
   });
 
   it('refuses a store written with another schema version', async () => {

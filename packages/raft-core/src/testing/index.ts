@@ -3,12 +3,14 @@
 // A third-party Persister adapter runs the suites with one import each, in a vitest test file:
 //   persisterContractSuite('MyPersister', { open, reopen, dispose })   // semantics of the port
 //   crashSuite('MyPersister', { childModule, killCount })               // SIGKILL consistency
+//   lockSuite('MyPersister', { open, childModule })                    // one process at a time
 // `childModule` is a module exporting `openPersister(dir: string): Promise<Persister>`; see
 // crash-suite.ts. PersistModel and nextSaveUpdate serve differential and random tests.
 
 export type { CrashChildModule } from './crash-child.ts';
 export type { CrashSuiteOptions } from './crash-suite.ts';
 export { crashSuite } from './crash-suite.ts';
+export { type LockSuiteOptions, lockSuite } from './lock-suite.ts';
 export {
   diffPersistedState,
   PersistModel,
