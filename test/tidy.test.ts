@@ -22,7 +22,10 @@ const bans: { pattern: RegExp; use: string }[] = [
   { pattern: /\bnew Date\s*\(/, use: 'Clock.now() from an injected clock' },
   { pattern: /\bperformance\.now\s*\(/, use: 'Clock.now() from an injected clock' },
   { pattern: /\bMath\.random\s*\(/, use: 'an injected Prng (createPrng(seed))' },
-  { pattern: /\b(setTimeout|setInterval|setImmediate)\s*\(/, use: 'Clock.setTimer() or the scheduler' },
+  {
+    pattern: /\b(setTimeout|setInterval|setImmediate)\s*\(/,
+    use: 'Clock.setTimer() or the scheduler',
+  },
   { pattern: /from\s+['"]node:/, use: 'a port implemented at the edge' },
   { pattern: /\bprocess\.\w/, use: 'options passed in by the CLI' },
   { pattern: /\bconsole\.\w/, use: 'an injected logger' },

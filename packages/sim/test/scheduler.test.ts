@@ -23,7 +23,11 @@ describe('Scheduler', () => {
     const scheduler = new Scheduler();
     let fired = false;
     await scheduler.run(async () => {
-      scheduler.schedule(5, () => (fired = true)).cancel();
+      scheduler
+        .schedule(5, () => {
+          fired = true;
+        })
+        .cancel();
       await scheduler.sleep(10);
     }, limits);
     expect(fired).toBe(false);
@@ -83,9 +87,9 @@ describe('EventQueue', () => {
   it('pops a thousand shuffled events in (time, sequence) order', () => {
     const queue = new EventQueue();
     const times = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 101);
-    times.forEach((timeMs, sequence) =>
-      queue.push({ timeMs, sequence, callback: () => {}, cancelled: false }),
-    );
+    times.forEach((timeMs, sequence) => {
+      queue.push({ timeMs, sequence, callback: () => {}, cancelled: false });
+    });
     let previous = { timeMs: -1, sequence: -1 };
     for (let popped = queue.pop(); popped !== null; popped = queue.pop()) {
       const ordered =
