@@ -1,4 +1,4 @@
-// `npm run demo [-- --seed S]`: runs the demo story on a simulated 5-node cluster and prints its
+// `npm run sim:demo [-- --seed S]`: runs the demo story on a simulated 5-node cluster and prints its
 // transcript and summary. Deterministic from --seed; only printing and wall time live here.
 import { runDemo } from '../index.ts';
 
@@ -26,4 +26,4 @@ console.log(
   `  messages        ${summary.sentCount} sent, ${summary.deliveredCount} delivered, ${summary.droppedCount} dropped`,
 );
 console.log(`  snapshots sent  ${summary.installSnapshotCount} InstallSnapshot delivered`);
-console.log(`\nreplay: npm run demo -- --seed ${seed}`);
+console.log(`\nreplay: npm run sim:demo -- --seed ${seed}`);
