@@ -48,6 +48,7 @@ export async function freePort(): Promise<number> {
 /** A running local cluster of child processes. */
 export class ProcessCluster {
   private readonly children = new Map<number, ChildProcess>();
+  private readonly allExitedWaiters: (() => void)[] = [];
 
   private constructor(
     private readonly options: ProcessClusterOptions,
@@ -56,6 +57,12 @@ export class ProcessCluster {
     /** Each node's /metrics endpoint. */
     readonly metricsEndpoints: ReadonlyMap<number, Endpoint>,
   ) {}
+
+  /** Resolves once no node of this cluster is running (for example after `cluster down`). */
+  allExited(): Promise<void> {
+    if (this.children.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.allExitedWaiters.push(resolve));
+  }
 
   /** Picks ports, spawns every node, and writes the pid file. */
   static async start(options: ProcessClusterOptions): Promise<ProcessCluster> {
@@ -158,6 +165,8 @@ export class ProcessCluster {
     this.children.set(id, child);
     child.once('exit', () => {
       if (this.children.get(id) === child) this.children.delete(id);
+      if (this.children.size === 0)
+        for (const resolve of this.allExitedWaiters.splice(0)) resolve();
     });
     this.writePidFile();
   }

@@ -75,7 +75,14 @@ export async function up(
   const leader = await cluster.waitForLeader(15_000);
   deps.print(leader === undefined ? 'no leader yet (see the node logs)' : `leader: node ${leader}`);
   deps.print(`try: kvraft put k v --servers ${cluster.serversFlag()}`);
-  await deps.until;
+  const ended = await Promise.race([
+    deps.until.then(() => 'signal' as const),
+    cluster.allExited().then(() => 'exited' as const),
+  ]);
+  if (ended === 'exited') {
+    deps.print('every node has exited (cluster down?); stopping');
+    return;
+  }
   deps.print('stopping the cluster');
   await cluster.stop();
 }
