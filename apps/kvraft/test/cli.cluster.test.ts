@@ -80,8 +80,8 @@ describe('the kvraft CLI', () => {
       [bin, 'cluster', 'up', '--nodes', '5', '--persister', 'level', '--dir', dir5],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    let output = '';
     try {
-      let output = '';
       five.stdout?.on('data', (chunk) => {
         output += String(chunk);
       });
@@ -95,9 +95,13 @@ describe('the kvraft CLI', () => {
       expect((await kvraft('get', 'five', '--servers', servers)).stdout.trim()).toBe('v');
       const status = (await kvraft('status', '--servers', servers)).stdout;
       expect(status.split('\n').filter((l) => /^\d\s/.test(l))).toHaveLength(5);
+      const closed = new Promise<number | null>((resolve) => five.once('close', resolve));
       expect((await kvraft('cluster', 'down', '--dir', dir5)).stdout).toContain(
         'stopped 5 node(s)',
       );
+      // `cluster up` notices that its nodes are gone and exits by itself.
+      expect(await closed).toBe(0);
+      expect(output).toContain('every node has exited');
     } finally {
       if (five.exitCode === null) five.kill('SIGINT');
     }
