@@ -6,13 +6,13 @@
 import type {
   Entry,
   HardState,
-  LogIndex,
   PersistedState,
   Persister,
   PersistUpdate,
   Snapshot,
 } from '@kvraft/raft-core';
-import { assert, emptyHardState, entryBytes, hardStateBytes } from '@kvraft/raft-core';
+import { assert, emptyHardState } from '@kvraft/raft-core';
+import { LogLedger } from '@kvraft/raft-core/persister-kit';
 
 /** Options of a MemoryPersister. */
 export interface MemoryPersisterOptions {
@@ -25,8 +25,8 @@ interface MemoryContents {
   hardState: HardState;
   snapshot: Snapshot | null;
   entries: Entry[];
-  // Invariant: hardStateBytes + Σ entryBytes(entries).
-  raftStateSize: number;
+  /** Validates updates and tracks raftStateSize, exactly as the durable adapters do. */
+  ledger: LogLedger;
 }
 
 /** A Persister in memory: fast, deterministic, and lost entirely when the process dies. */
@@ -44,7 +44,7 @@ export class MemoryPersister implements Persister {
       hardState: emptyHardState,
       snapshot: null,
       entries: [],
-      raftStateSize: hardStateBytes,
+      ledger: new LogLedger(),
     };
   }
 
@@ -53,7 +53,12 @@ export class MemoryPersister implements Persister {
     const copy = new MemoryPersister(options);
     // Stored entries and snapshots are never mutated (only the array is), so sharing them and
     // copying the array is a deep copy in effect.
-    copy.contents = { ...this.contents, entries: [...this.contents.entries] };
+    const { snapshot, entries } = this.contents;
+    copy.contents = {
+      ...this.contents,
+      entries: [...entries],
+      ledger: LogLedger.fromLoaded(snapshot?.index ?? 0, snapshot?.data.length ?? 0, entries),
+    };
     return copy;
   }
 
@@ -82,7 +87,7 @@ export class MemoryPersister implements Persister {
 
   /** Returns hardStateBytes plus entryBytes of every retained entry. */
   raftStateSize(): number {
-    return this.contents.raftStateSize;
+    return this.contents.ledger.raftStateSize;
   }
 
   /** Returns the snapshot's data length, or 0 without one. */
@@ -103,63 +108,20 @@ export class MemoryPersister implements Persister {
 
   private apply(update: PersistUpdate): void {
     const contents = this.contents;
-    let snapshotIndex: LogIndex = contents.snapshot === null ? 0 : contents.snapshot.index;
-    let lastIndex = lastIndexOf(contents.entries, snapshotIndex);
-    // Validate everything first, so a rejected update leaves the store unchanged.
+    // The ledger validates everything first; a rejected update leaves the store unchanged.
+    contents.ledger.accept(update);
     if (update.snapshot !== undefined) {
-      const index = update.snapshot.index;
-      assert(
-        index >= snapshotIndex,
-        `snapshot at ${index} is older than the one at ${snapshotIndex}`,
-      );
-      snapshotIndex = index;
-      lastIndex = Math.max(lastIndex, index);
+      contents.snapshot = update.snapshot;
+      const through = update.snapshot.index;
+      contents.entries = contents.entries.filter((entry) => entry.index > through);
     }
     if (update.truncateFrom !== undefined) {
       const from = update.truncateFrom;
-      assert(
-        from > snapshotIndex,
-        `truncateFrom ${from} is at or below the snapshot ${snapshotIndex}`,
-      );
-      lastIndex = Math.min(lastIndex, from - 1);
+      contents.entries = contents.entries.filter((entry) => entry.index < from);
     }
-    for (const entry of update.entries ?? []) {
-      assert(entry.index === lastIndex + 1, `entry ${entry.index} does not follow ${lastIndex}`);
-      lastIndex = entry.index;
-    }
-    if (update.snapshot !== undefined) {
-      contents.snapshot = update.snapshot;
-      this.discardPrefix(update.snapshot.index);
-    }
-    if (update.truncateFrom !== undefined) this.discardSuffix(update.truncateFrom);
-    for (const entry of update.entries ?? []) {
-      contents.entries.push(entry);
-      contents.raftStateSize += entryBytes(entry);
-    }
+    contents.entries.push(...(update.entries ?? []));
     if (update.hardState !== undefined) contents.hardState = update.hardState;
   }
-
-  private discardPrefix(throughIndex: LogIndex): void {
-    const entries = this.contents.entries;
-    let count = 0;
-    while (count < entries.length && entries[count]!.index <= throughIndex) {
-      this.contents.raftStateSize -= entryBytes(entries[count]!);
-      count++;
-    }
-    entries.splice(0, count);
-  }
-
-  private discardSuffix(fromIndex: LogIndex): void {
-    const entries = this.contents.entries;
-    while (entries.length > 0 && entries[entries.length - 1]!.index >= fromIndex) {
-      this.contents.raftStateSize -= entryBytes(entries.pop()!);
-    }
-  }
-}
-
-function lastIndexOf(entries: readonly Entry[], snapshotIndex: LogIndex): LogIndex {
-  const last = entries[entries.length - 1];
-  return last === undefined ? snapshotIndex : last.index;
 }
 
 function cloneUpdate(update: PersistUpdate): PersistUpdate {
