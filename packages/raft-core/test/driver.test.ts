@@ -86,19 +86,22 @@ async function startNode(id: number, peers: number[]) {
   return { node, clock, persister, sent, applied };
 }
 
+/** Node 1 asks node 2 for its vote in term 1. */
+const voteRequestFrom1: Message = {
+  type: 'RequestVote',
+  from: 1,
+  to: 2,
+  term: 1,
+  preVote: false,
+  lastLogIndex: 0,
+  lastLogTerm: 0,
+  transfer: false,
+};
+
 describe('RaftNode driver', () => {
   it('sends a vote only after the term and vote are durable', async () => {
     const { node, persister, sent } = await startNode(2, [1, 2, 3]);
-    node.receive({
-      type: 'RequestVote',
-      from: 1,
-      to: 2,
-      term: 1,
-      preVote: false,
-      lastLogIndex: 0,
-      lastLogTerm: 0,
-      transfer: false,
-    });
+    node.receive(voteRequestFrom1);
     await settle();
     expect(persister.saves.map((s) => s.hardState?.votedFor)).toEqual([1]);
     expect(sent).toEqual([]);
@@ -150,16 +153,7 @@ describe('RaftNode driver', () => {
   it('stops sending, saving and applying once stopped', async () => {
     const { node, persister, sent } = await startNode(2, [1, 2, 3]);
     node.stop();
-    node.receive({
-      type: 'RequestVote',
-      from: 1,
-      to: 2,
-      term: 1,
-      preVote: false,
-      lastLogIndex: 0,
-      lastLogTerm: 0,
-      transfer: false,
-    });
+    node.receive(voteRequestFrom1);
     await settle();
     expect(persister.saves).toEqual([]);
     expect(sent).toEqual([]);
