@@ -2,11 +2,15 @@
 // DescribeMessage/DescribeReady): the text used by logs, the simulator's transcript and golden tests.
 import type { Message } from './messages.ts';
 import type { RaftStatus, Ready } from './raw-node.ts';
+import { decodeConfigState, describeConfig } from './tracker/config.ts';
 import type { Entry } from './types.ts';
 
 /** Renders an entry as `term/index kind [data]`, showing short command data as text. */
 export function describeEntry(entry: Entry): string {
   if (entry.kind === 'noop') return `${entry.term}/${entry.index} noop`;
+  if (entry.kind === 'config') {
+    return `${entry.term}/${entry.index} config ${describeConfig(decodeConfigState(entry.data))}`;
+  }
   return `${entry.term}/${entry.index} ${describeData(entry.data)}`;
 }
 
@@ -56,7 +60,8 @@ export function describeReady(ready: Ready): string {
   if (ready.truncateFrom !== null) lines.push(`truncate from ${ready.truncateFrom}`);
   if (ready.entries.length > 0)
     lines.push(`persist [${ready.entries.map(describeEntry).join(', ')}]`);
-  for (const m of ready.messages) lines.push(`send ${describeMessage(m)}`);
+  for (const m of ready.messagesBeforeSave) lines.push(`send before save ${describeMessage(m)}`);
+  for (const m of ready.messagesAfterSave) lines.push(`send ${describeMessage(m)}`);
   if (ready.applySnapshot)
     lines.push(`install snapshot ${ready.applySnapshot.term}/${ready.applySnapshot.index}`);
   if (ready.committedEntries.length > 0) {

@@ -46,6 +46,11 @@ export interface AppendEntriesReply extends Envelope {
   readonly conflictTerm: Term;
   /** On rejection: the first index of conflictTerm in the follower's log, or its lastIndex + 1. */
   readonly conflictIndex: LogIndex;
+  /**
+   * The follower is recovering entries its store lost, so a rejection at or below its
+   * matchIndex is news, not a stale reply (absent from peers that predate recovery).
+   */
+  readonly recovering?: boolean;
 }
 
 /** Heartbeat: leadership assertion with the commit index and a ReadIndex context (thesis §6.4). */
@@ -60,6 +65,11 @@ export interface Heartbeat extends Envelope {
 export interface HeartbeatReply extends Envelope {
   readonly type: 'HeartbeatReply';
   readonly readContext: number;
+  /**
+   * The follower is recovering entries its store lost: its matchIndex at the leader may be
+   * stale, so the leader probes it with AppendEntries even when that matchIndex looks current.
+   */
+  readonly recovering?: boolean;
 }
 
 /** InstallSnapshot (Raft §7), sent whole, never chunked. */

@@ -1,14 +1,21 @@
 // Every limit and knob of the Raft core, validated once at construction (TigerBeetle: "put a
 // limit on everything"). Units are last in every name.
 import { assert } from './assert.ts';
+import type { RaftBugs, raftBugsKey } from './bugs.ts';
 import type { Prng } from './prng.ts';
+import type { MemberAddress } from './tracker/config.ts';
 import type { NodeId } from './types.ts';
 
 /** Options for one Raft node. */
 export interface RaftOptions {
   readonly id: NodeId;
-  /** Every voter of the cluster, including this node. */
+  /**
+   * The voters of the bootstrap configuration (the one in force at index 0), including this node;
+   * empty for a node that joins a running cluster: it learns the configuration from the leader.
+   */
   readonly peers: readonly NodeId[];
+  /** Addresses of the bootstrap voters, kept in the configuration for member listings. */
+  readonly addresses?: readonly MemberAddress[];
   /** The only source of randomness (election jitter). */
   readonly prng: Prng;
   /** Base election timeout; each election waits a random value in [base, 2 × base). */
@@ -25,12 +32,17 @@ export interface RaftOptions {
   readonly inflightMessagesMax?: number;
   /** Bytes of proposed but uncommitted entry data a leader accepts before refusing proposals. */
   readonly uncommittedBytesMax?: number;
+  /** A learner lagging the leader's last index by more entries than this cannot be promoted. */
+  readonly promoteLagEntriesMax?: number;
   /** Receives one line per notable event (role changes, elections); silent by default. */
   readonly logger?: (line: string) => void;
+  /** TEST ONLY: deliberate bugs; the key is exported by `@kvraft/raft-core/testing` alone. */
+  readonly [raftBugsKey]?: RaftBugs;
 }
 
-/** Options with every default filled in. */
-export type ResolvedRaftOptions = Required<RaftOptions>;
+/** Options with every default filled in (the bug switches stay optional: see bugs.ts). */
+export type ResolvedRaftOptions = Required<Omit<RaftOptions, typeof raftBugsKey>> &
+  Pick<RaftOptions, typeof raftBugsKey>;
 
 /** Fills defaults and validates every option; throws on a bad value. */
 export function resolveRaftOptions(options: RaftOptions): ResolvedRaftOptions {
@@ -42,10 +54,12 @@ export function resolveRaftOptions(options: RaftOptions): ResolvedRaftOptions {
     appendBytesMax: 1024 * 1024,
     inflightMessagesMax: 64,
     uncommittedBytesMax: 64 * 1024 * 1024,
+    promoteLagEntriesMax: 64,
+    addresses: [],
     logger: () => {},
     ...options,
   };
-  const positive = (name: keyof ResolvedRaftOptions): void => {
+  const positive = (name: Exclude<keyof ResolvedRaftOptions, symbol>): void => {
     const value = resolved[name];
     assert(
       typeof value === 'number' && Number.isSafeInteger(value) && value > 0,
@@ -58,10 +72,17 @@ export function resolveRaftOptions(options: RaftOptions): ResolvedRaftOptions {
   positive('inflightMessagesMax');
   positive('uncommittedBytesMax');
   assert(
+    Number.isSafeInteger(resolved.promoteLagEntriesMax) && resolved.promoteLagEntriesMax >= 0,
+    'promoteLagEntriesMax must be a non-negative integer',
+  );
+  assert(
     resolved.heartbeatTicks < resolved.electionTimeoutTicks,
     'heartbeatTicks must be below electionTimeoutTicks',
   );
-  assert(resolved.peers.includes(resolved.id), 'peers must include this node');
+  assert(
+    resolved.peers.length === 0 || resolved.peers.includes(resolved.id),
+    'peers must include this node (or be empty for a node that joins)',
+  );
   assert(new Set(resolved.peers).size === resolved.peers.length, 'peers must be distinct');
   return resolved;
 }

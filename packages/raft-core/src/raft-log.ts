@@ -2,6 +2,7 @@
 // memory, and the cursors that say what is committed, persisted, handed to storage and applied.
 // Pure bookkeeping: it never does I/O; the driver persists what `unstableEntries` returns.
 import { assert } from './assert.ts';
+import type { ConfigState } from './tracker/config.ts';
 import type { Entry, LogIndex, Snapshot, Term } from './types.ts';
 
 /** Where a follower's log disagrees with a leader's AppendEntries (Raft §5.3 fast backup). */
@@ -185,8 +186,8 @@ export class RaftLog {
     return true;
   }
 
-  /** Discards entries up to `index` after the state machine snapshotted there. */
-  compact(index: LogIndex, data: Uint8Array): void {
+  /** Discards entries up to `index` after the state machine snapshotted there under `config`. */
+  compact(index: LogIndex, data: Uint8Array, config: ConfigState): void {
     assert(index <= this.appliedIndex, `snapshot at ${index} beyond applied ${this.appliedIndex}`);
     assert(
       index > this.snapshotIndex,
@@ -194,7 +195,7 @@ export class RaftLog {
     );
     const term = this.term(index)!;
     this.entries = this.entries.slice(index - this.snapshotIndex);
-    this.snapshot = { index, term, data };
+    this.snapshot = { index, term, data, config };
     this.snapshotIndex = index;
     this.snapshotTerm = term;
     this.pendingSnapshot = this.snapshot;

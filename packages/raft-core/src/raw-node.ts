@@ -1,13 +1,23 @@
 // RawNode: the synchronous API around the Raft state machine, in etcd's Ready/Advance shape.
-// Contract for the caller, per Ready, in order: (1) persist hardState, snapshot, truncateFrom and
-// entries as one atomic save; (2) send messages (a leader's AppendEntries, Heartbeat,
-// InstallSnapshot and TimeoutNow may go before the save, thesis §10.2.1; everything else after);
-// (3) install applySnapshot, then apply committedEntries in order; (4) call advance(ready).
+// Contract for the caller, per Ready, in order: (1) send messagesBeforeSave and persist
+// hardState, snapshot, truncateFrom and entries as one atomic save; (2) once the save is
+// durable, send messagesAfterSave; (3) install applySnapshot, then apply committedEntries in
+// order; (4) call advance(ready). The core decides which messages may leave before the save
+// (thesis §10.2.1); the caller never inspects message types for it.
 // Input may be stepped between ready() and advance(); it lands in the next Ready.
+
+import type { ConfChange } from './confchange/changer.ts';
 import type { Message } from './messages.ts';
 import type { RaftOptions } from './options.ts';
-import { type ProposeError, Raft, type RaftStorageState, type Role } from './raft.ts';
+import {
+  type ConfChangeError,
+  type ProposeError,
+  Raft,
+  type RaftStorageState,
+  type Role,
+} from './raft.ts';
 import type { ReadState } from './read-only.ts';
+import type { ConfigState } from './tracker/config.ts';
 import type { Entry, HardState, LogIndex, NodeId, Snapshot, Term } from './types.ts';
 
 /** Volatile state worth reporting when it changes. */
@@ -23,7 +33,13 @@ export interface Ready {
   readonly snapshot: Snapshot | null;
   readonly truncateFrom: LogIndex | null;
   readonly entries: readonly Entry[];
-  readonly messages: readonly Message[];
+  /**
+   * Messages that may leave at once, in parallel with this Ready's save: a leader's own
+   * requests (AppendEntries, Heartbeat, InstallSnapshot, TimeoutNow), thesis §10.2.1.
+   */
+  readonly messagesBeforeSave: readonly Message[];
+  /** Messages that may leave only once this Ready's save is durable (votes, acknowledgements). */
+  readonly messagesAfterSave: readonly Message[];
   readonly applySnapshot: Snapshot | null;
   readonly committedEntries: readonly Entry[];
   readonly readStates: readonly ReadState[];
@@ -44,12 +60,33 @@ export interface RaftStatus {
   readonly lastIndex: LogIndex;
   readonly snapshotIndex: LogIndex;
   readonly snapshotTerm: Term;
+  /** The configuration in force at the applied index (thesis §4.3). */
+  readonly config: ConfigState;
+  /** Where that configuration came from: a config entry's or snapshot's index, 0 for bootstrap. */
+  readonly configIndex: LogIndex;
+  /** Catching up on entries its store lost: it neither votes nor campaigns until it has. */
+  readonly recovering: boolean;
 }
 
 /** The result of a proposal. */
 export type ProposeResult =
   | { readonly ok: true; readonly index: LogIndex; readonly term: Term }
   | { readonly ok: false; readonly error: ProposeError; readonly leaderId: NodeId | null };
+
+/** The result of proposing a membership change; `nodeId` names the member a refusal is about. */
+export type ConfChangeResult =
+  | {
+      readonly ok: true;
+      readonly index: LogIndex;
+      readonly term: Term;
+      readonly config: ConfigState;
+    }
+  | {
+      readonly ok: false;
+      readonly error: ConfChangeError;
+      readonly leaderId: NodeId | null;
+      readonly nodeId?: NodeId;
+    };
 
 /** Synchronous Raft node: feed it input, drain Readys, acknowledge them. */
 export class RawNode {
@@ -80,6 +117,16 @@ export class RawNode {
     return { ok: false, error: result.error, leaderId: this.raft.leaderId };
   }
 
+  /**
+   * Proposes a membership change (thesis §4.3, etcd's ConfChangeV2). On success the config entry
+   * sits at `index`; the new configuration takes effect on each node when that entry is applied.
+   */
+  proposeConfChange(change: ConfChange): ConfChangeResult {
+    const result = this.raft.proposeConfChange(change);
+    if (result.ok) return result;
+    return { ...result, leaderId: this.raft.leaderId };
+  }
+
   /** Starts a ReadIndex read under `context`; false when this node is not the leader. */
   readIndex(context: number): boolean {
     return this.raft.readIndex(context);
@@ -88,6 +135,11 @@ export class RawNode {
   /** Starts a leadership transfer to `target`; false when not possible. */
   transferLeadership(target: NodeId): boolean {
     return this.raft.transferLeadership(target);
+  }
+
+  /** On a leader, each member's match index (thesis §3.5); empty on other roles. */
+  matchIndexes(): ReadonlyMap<NodeId, LogIndex> {
+    return this.raft.matchIndexes();
   }
 
   /** Compacts the log up to `index` (at or below applied) into a snapshot holding `data`. */
@@ -108,31 +160,51 @@ export class RawNode {
       log.pendingTruncateFrom !== null ||
       log.unstableFrom <= log.lastIndex() ||
       Math.min(log.commitIndex, log.persistedIndex) > log.appliedIndex ||
-      !sameHardState(this.raft.hardState(), this.prevHardState) ||
+      !sameTermAndVote(this.raft.hardState(), this.prevHardState) ||
       !sameSoftState(this.softState(), this.prevSoftState)
     );
   }
 
   /** Collects the next round of work and marks it as handed out. */
   ready(): Ready {
-    this.raft.flushPending();
     const { log } = this.raft;
+    const applySnapshot = log.pendingApplySnapshot;
+    const committedEntries = log.applicableEntries();
+    // The apply point: configurations in what is handed out take effect now (Raft.advanceApplied),
+    // before the rest is collected, so an auto-leave entry or a step-down lands in this Ready.
+    this.raft.advanceApplied(applySnapshot, committedEntries);
+    this.raft.flushPending();
     const hardState = this.raft.hardState();
     const softState = this.softState();
-    const applySnapshot = log.pendingApplySnapshot;
+    const entries = log.unstableEntries();
+    const logChanges =
+      entries.length > 0 || log.pendingSnapshot !== null || log.pendingTruncateFrom !== null;
+    // The commit index is saved lazily, with the next save that must happen anyway (etcd does
+    // the same): a change of commitIndex alone asks for no save, so applying never waits for
+    // one. Safe because commitment is a fact about a majority's durable logs, not about this
+    // node's hard state: an entry is committed once a majority stored it (Raft §5.3, §5.4.2),
+    // and by Leader Completeness (§5.4) every later leader holds it, whatever commitIndex this
+    // node remembers. After a crash the node restarts with an older commitIndex (at least its
+    // snapshot's index) and learns the rest from the leader's next AppendEntries or Heartbeat;
+    // the state machine is rebuilt from the snapshot and the log, so nothing applied is lost.
+    const hardStateDue =
+      !sameHardState(hardState, this.prevHardState) &&
+      (logChanges || !sameTermAndVote(hardState, this.prevHardState));
     const ready: Ready = {
       softState: sameSoftState(softState, this.prevSoftState) ? null : softState,
-      hardState: sameHardState(hardState, this.prevHardState) ? null : hardState,
+      hardState: hardStateDue ? hardState : null,
       snapshot: log.pendingSnapshot,
       truncateFrom: log.pendingTruncateFrom,
-      entries: log.unstableEntries(),
-      messages: this.raft.messages,
+      entries,
+      messagesBeforeSave: this.raft.messages.filter((m) => this.mayLeaveBeforeSave(m)),
+      messagesAfterSave: this.raft.messages.filter((m) => !this.mayLeaveBeforeSave(m)),
       applySnapshot,
-      committedEntries: log.applicableEntries(),
+      committedEntries,
       readStates: this.raft.readStates,
       failedReads: this.raft.failedReads,
     };
-    this.prevHardState = hardState;
+    // prevHardState is what storage was last given, so a skipped commitIndex rides along later.
+    if (hardStateDue) this.prevHardState = hardState;
     this.prevSoftState = softState;
     this.raft.messages = [];
     this.raft.readStates = [];
@@ -141,9 +213,6 @@ export class RawNode {
     log.pendingApplySnapshot = null;
     log.pendingTruncateFrom = null;
     log.unstableFrom = log.lastIndex() + 1;
-    if (applySnapshot !== null) log.appliedIndex = applySnapshot.index;
-    const lastCommitted = ready.committedEntries[ready.committedEntries.length - 1];
-    if (lastCommitted !== undefined) log.appliedIndex = lastCommitted.index;
     return ready;
   }
 
@@ -169,6 +238,9 @@ export class RawNode {
       lastIndex: log.lastIndex(),
       snapshotIndex: log.snapshotIndex,
       snapshotTerm: log.snapshotTerm,
+      config: this.raft.tracker.config,
+      configIndex: this.raft.tracker.configIndex,
+      recovering: this.raft.recovering,
     };
   }
 
@@ -177,13 +249,43 @@ export class RawNode {
     return this.raft.log.retained();
   }
 
+  // TEST ONLY bug (replyVoteBeforeSave): a vote leaves before the save that makes it durable.
+  private mayLeaveBeforeSave(message: Message): boolean {
+    if (this.raft.bugs.replyVoteBeforeSave && message.type === 'RequestVoteReply') return true;
+    return mayLeaveBeforeSave(message);
+  }
+
   private softState(): SoftState {
     return { role: this.raft.role, leaderId: this.raft.leaderId };
   }
 }
 
+// Thesis §10.2.1: a leader may write to its own disk in parallel with replicating to followers,
+// because it counts itself toward commitment only once its entries are durable (persistedIndex
+// is its match index) and it sends nothing that claims its own durability. Only a leader sends
+// these four types, and it sends them in a term it already saved: it became a candidate, saved
+// term and vote, and only then sent the RequestVotes that made it leader. A crash before the
+// save loses nothing acknowledged: the entries were not counted, and followers that stored them
+// hold uncommitted entries a later leader may overwrite (Raft §5.3). Votes and follower
+// acknowledgements are promises about this node's durable state, so they wait (Raft §5.2, §5.3).
+const sendableBeforeSave: ReadonlySet<Message['type']> = new Set<Message['type']>([
+  'AppendEntries',
+  'Heartbeat',
+  'InstallSnapshot',
+  'TimeoutNow',
+]);
+
+function mayLeaveBeforeSave(message: Message): boolean {
+  return sendableBeforeSave.has(message.type);
+}
+
 function sameHardState(a: HardState, b: HardState): boolean {
   return a.term === b.term && a.votedFor === b.votedFor && a.commitIndex === b.commitIndex;
+}
+
+// Term and vote must be durable before any message that depends on them (Raft §5.2).
+function sameTermAndVote(a: HardState, b: HardState): boolean {
+  return a.term === b.term && a.votedFor === b.votedFor;
 }
 
 function sameSoftState(a: SoftState, b: SoftState): boolean {

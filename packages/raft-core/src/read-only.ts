@@ -1,8 +1,8 @@
 // ReadIndex (thesis §6.4): a leader records its commit index for each read, then confirms it is
-// still leader by a heartbeat round acknowledged by a majority; only then may the read be served
+// still leader by a heartbeat round acknowledged by a quorum (of both halves when joint, §4.3);
+// only then may the read be served
 // once the state machine has applied up to that index. Contexts are increasing numbers.
 import { assert } from './assert.ts';
-import { quorumSize } from './quorum/majority.ts';
 import type { LogIndex, NodeId } from './types.ts';
 
 /** A read that a majority has confirmed: serve it once applied >= index. */
@@ -21,9 +21,10 @@ interface PendingRead {
 export class ReadOnlyQueue {
   private readonly pending: PendingRead[] = [];
 
+  /** `hasQuorum` judges a set of acknowledgements by the active (possibly joint) configuration. */
   constructor(
     private readonly selfId: NodeId,
-    private readonly voterCount: number,
+    private readonly hasQuorum: (acks: ReadonlySet<NodeId>) => boolean,
   ) {}
 
   /** Registers a read at `index`; contexts must increase. */
@@ -49,11 +50,10 @@ export class ReadOnlyQueue {
 
   /** Returns the confirmed reads from the front of the queue, in order. */
   release(): ReadState[] {
-    const quorum = quorumSize(this.voterCount);
     let confirmed = 0;
     // A later read confirmed implies every earlier one is too: leadership held at a later time.
     this.pending.forEach((read, i) => {
-      if (read.acks.size >= quorum) confirmed = i + 1;
+      if (this.hasQuorum(read.acks)) confirmed = i + 1;
     });
     return this.pending.splice(0, confirmed).map(({ context, index }) => ({ context, index }));
   }

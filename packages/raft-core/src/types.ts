@@ -1,6 +1,7 @@
 // Core Raft data types shared by the pure state machine, the driver and every port.
 // Log indices are 1-based; 0 means "none" (before the first entry). Terms start at 0.
 // Everything here is plain data: no classes, no I/O, safe to copy and serialise.
+import type { ConfigState } from './tracker/config.ts';
 
 /** A Raft term (paper §5.1): a monotonically increasing logical clock, 0 before any election. */
 export type Term = number;
@@ -9,10 +10,13 @@ export type LogIndex = number;
 /** A node's identity inside one cluster (any non-negative safe integer). */
 export type NodeId = number;
 
-/** What an entry carries: a service command, or the no-op a new leader appends (Raft §8). */
-export type EntryKind = 'command' | 'noop';
+/**
+ * What an entry carries: a service command, the no-op a new leader appends (Raft §8), or a
+ * configuration (thesis §4.3) whose data is `encodeConfigState` of the whole new configuration.
+ */
+export type EntryKind = 'command' | 'noop' | 'config';
 
-/** One log entry (Raft Figure 2). `data` is opaque to Raft; a no-op carries no bytes. */
+/** One log entry (Raft Figure 2). `data` is opaque to Raft except in config entries. */
 export interface Entry {
   readonly index: LogIndex;
   readonly term: Term;
@@ -33,6 +37,11 @@ export interface Snapshot {
   readonly index: LogIndex;
   readonly term: Term;
   readonly data: Uint8Array;
+  /**
+   * The configuration in force at `index` (thesis §4.3). Absent only in snapshots written before
+   * membership changes existed, which were all taken under the bootstrap configuration.
+   */
+  readonly config?: ConfigState;
 }
 
 /** The hard state of a node that has never run. */

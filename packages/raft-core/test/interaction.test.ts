@@ -1,10 +1,19 @@
 // Goal: golden transcripts of the core's behaviour, in etcd-io/raft's datadriven style: each
 // testdata/*.txt file is a lab notebook of commands, each followed by `----` and the exact
-// Readys the cluster produced (rendered by describeReady). Method: replay every file and compare;
+// Readys the cluster produced (rendered by describeReady); membership files add `add-node`,
+// `conf-change` and `config`. Method: replay every file and compare;
 // `UPDATE_TESTDATA=1 npx vitest run packages/raft-core` rewrites them — review the diff like code.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeReady, describeStatus, type NodeId } from '@kvraft/raft-core';
+import {
+  type ConfChange,
+  type ConfChangeSingle,
+  type ConfChangeTransition,
+  describeConfig,
+  describeReady,
+  describeStatus,
+  type NodeId,
+} from '@kvraft/raft-core';
 import { describe, expect, it } from 'vitest';
 import { TestCluster } from './support/cluster.ts';
 
@@ -64,14 +73,49 @@ function run(cluster: TestCluster, command: string, out: string[]): void {
     case 'status':
       for (const node of cluster.nodes.values()) out.push(describeStatus(node.status()));
       return;
+    case 'add-node':
+      cluster.join(id);
+      return;
+    case 'config':
+      for (const [nodeId, node] of cluster.nodes) {
+        const { config, configIndex } = node.status();
+        out.push(`${nodeId} ${describeConfig(config)} at=${configIndex}`);
+      }
+      return;
+    case 'conf-change':
+    case 'conf-change-nowait': {
+      const result = cluster.node(id).proposeConfChange(parseConfChange(args.slice(1)));
+      out.push(result.ok ? `proposed at ${result.index}` : `refused: ${result.error}`);
+      if (verb === 'conf-change') cluster.stabilize();
+      return;
+    }
     default:
       throw new Error(`unknown command "${command}"`);
   }
 }
 
+// `conf-change 1 add-learner=4 remove=3 transition=joint-explicit`; no steps leaves joint.
+function parseConfChange(args: readonly string[]): ConfChange {
+  const changes: ConfChangeSingle[] = [];
+  let transition: ConfChangeTransition = 'auto';
+  const types = { 'add-voter': 'addVoter', 'add-learner': 'addLearner', remove: 'remove' } as const;
+  for (const arg of args) {
+    const [name, value] = arg.split('=') as [string, string];
+    if (name === 'transition') transition = value as ConfChangeTransition;
+    else if (name in types) {
+      const type = types[name as keyof typeof types];
+      // A new member announces its address; promotions and removals keep what is known.
+      const address = type === 'addLearner' ? { address: `n${value}:7000` } : {};
+      changes.push({ type, nodeId: Number(value), ...address });
+    } else throw new Error(`unknown conf-change argument "${arg}"`);
+  }
+  return { changes, transition };
+}
+
 function replay(blocks: Block[]): string[] {
   const ids = [1, 2, 3];
-  const cluster = new TestCluster(ids);
+  // A small promotion lag so a transcript can show a learner refused for lagging.
+  const cluster = new TestCluster(ids, { promoteLagEntriesMax: 2 });
   return blocks.map((block) => {
     const out: string[] = [];
     cluster.onReady = (id, ready) => {

@@ -1,6 +1,7 @@
 // Goal: table tests for the pieces with arithmetic in them: quorum math, progress flow control
 // and the log's append/conflict/compaction rules. Method: it.each over small literal tables.
 import {
+  bootstrapConfig,
   committedIndex,
   type Entry,
   Progress,
@@ -175,8 +176,9 @@ describe('raft log', () => {
     const log = logOf(1, 1, 2, 2);
     log.commitTo(4);
     log.appliedIndex = 3;
-    log.compact(3, new Uint8Array([9]));
+    log.compact(3, new Uint8Array([9]), bootstrapConfig([1, 2, 3]));
     expect(log.firstIndex()).toBe(4);
+    expect(log.snapshot?.config).toEqual(bootstrapConfig([1, 2, 3]));
     expect(log.term(3)).toBe(2);
     expect(log.term(2)).toBeUndefined();
     expect(log.retained().map((x) => x.index)).toEqual([4]);

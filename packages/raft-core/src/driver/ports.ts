@@ -1,6 +1,7 @@
 // The ports the driver runs against. They live here, with their consumer; adapters implement
 // them (persister-memory/sqlite/level, the simulator, the TCP transport) and run the contract
 // suites exported from `@kvraft/raft-core/testing`.
+import type { LogPosition } from '../log-position.ts';
 import type { Message } from '../messages.ts';
 import type { Entry, HardState, LogIndex, Snapshot } from '../types.ts';
 
@@ -10,6 +11,12 @@ export interface PersistedState {
   readonly snapshot: Snapshot | null;
   /** The retained log: consecutive entries starting right after the snapshot (or at 1). */
   readonly entries: readonly Entry[];
+  /**
+   * Set when the store came back without entries this node had acknowledged (a damaged or
+   * deleted store): the position its log must reach again, from a leader, before it may vote
+   * or campaign. Plain stores never set it; WatermarkedPersister does.
+   */
+  readonly recovery?: LogPosition;
 }
 
 /**
@@ -26,7 +33,9 @@ export interface PersistUpdate {
 
 /**
  * Durable storage for one Raft node. Incremental and atomic: each `save` persists one Ready's
- * changes as a single unit that is durable when the promise resolves, or not at all.
+ * changes as a single unit that is durable when the promise resolves, or not at all. Saves may
+ * overlap (the driver keeps several Readys in flight): they are applied and resolve in call
+ * order, so a save that resolved implies every earlier one is durable.
  */
 export interface Persister {
   /** Reads everything persisted; called once at boot, before any save. */

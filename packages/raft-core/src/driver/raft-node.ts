@@ -2,10 +2,19 @@
 // Clock), ticks the core on a timer, and hands committed entries to the service in order.
 // It never decides anything Raft-related itself; every decision lives in the pure core.
 import { assert } from '../assert.ts';
+import type { ConfChange } from '../confchange/changer.ts';
 import type { Message } from '../messages.ts';
 import type { RaftOptions } from '../options.ts';
-import { type ProposeResult, type RaftStatus, RawNode, type Ready } from '../raw-node.ts';
-import type { Entry, LogIndex, NodeId, Snapshot } from '../types.ts';
+import type { Role } from '../raft.ts';
+import {
+  type ConfChangeResult,
+  type ProposeResult,
+  type RaftStatus,
+  RawNode,
+  type Ready,
+} from '../raw-node.ts';
+import type { Entry, LogIndex, NodeId, Snapshot, Term } from '../types.ts';
+import { DeadlineQueue } from './deadline-queue.ts';
 import type { Clock, Persister, PersistUpdate, TimerHandle, Transport } from './ports.ts';
 
 /** What the driver hands to the service: a committed entry, or a snapshot to install. */
@@ -24,6 +33,19 @@ export interface RaftNodeOptions extends RaftOptions {
   readonly readTimeoutMs?: number;
   /** Receives committed entries (no-ops included) and snapshots, synchronously and in order. */
   readonly apply: (message: ApplyMsg) => void;
+  /**
+   * Called synchronously, in order, whenever role, leader or term changes, as the Ready that
+   * carries the change is taken (before its save; leadership is volatile state). Not called for
+   * the state restored at start: `status()` has it.
+   */
+  readonly onLeadershipChange?: (leadership: Leadership) => void;
+}
+
+/** Who leads in which term, as this node sees it. */
+export interface Leadership {
+  readonly role: Role;
+  readonly leaderId: NodeId | null;
+  readonly term: Term;
 }
 
 /** The result of a ReadIndex request. */
@@ -34,18 +56,25 @@ export type ReadIndexResult =
 /** A node's status as the driver reports it. */
 export type NodeStatus = RaftStatus;
 
+/**
+ * Readys handed out whose save has not finished, at most. Saves complete in call order (the
+ * Persister contract), so a later Ready's save is queued behind an earlier one and its leader
+ * messages leave while the earlier save runs; everything that waits for a save (messages after
+ * it, a snapshot install, advance) is finished strictly in Ready order.
+ */
+export const readysInFlightMax = 4;
+
+/** A Ready handed out and not yet advanced. */
+interface ReadyInFlight {
+  readonly ready: Ready;
+  /** Set once its save (if any) is durable; it may be finished once every earlier one is. */
+  saved: boolean;
+}
+
 interface PendingRead {
   readonly resolve: (result: ReadIndexResult) => void;
   readonly timer: TimerHandle;
 }
-
-// Leader-originated requests do not depend on the leader's own durability (thesis §10.2.1).
-const sendableBeforePersist: ReadonlySet<Message['type']> = new Set<Message['type']>([
-  'AppendEntries',
-  'Heartbeat',
-  'InstallSnapshot',
-  'TimeoutNow',
-]);
 
 /** A Raft node driven by real or simulated ports. */
 export class RaftNode {
@@ -54,17 +83,30 @@ export class RaftNode {
   private readonly tickMs: number;
   private readonly readTimeoutMs: number;
   private tickTimer: TimerHandle | null = null;
-  private processing = false;
+  private pumpQueued = false;
+  // Invariant: in Ready order; at most readysInFlightMax long.
+  private readonly inFlight: ReadyInFlight[] = [];
   private stopped = false;
   private nextReadContext = 1;
   private readonly pendingReads = new Map<number, PendingRead>();
+  /** One timer for every pending read's timeout, not one per read. */
+  private readonly readDeadlines: DeadlineQueue<number>;
+  /** The leadership last reported through onLeadershipChange (or restored at start). */
+  private leadership: Leadership;
 
   private constructor(options: RaftNodeOptions, raw: RawNode) {
     this.options = options;
     this.raw = raw;
+    const status = raw.status();
+    this.leadership = { role: status.role, leaderId: status.leaderId, term: status.term };
     this.tickMs = options.tickMs ?? 10;
     this.readTimeoutMs = options.readTimeoutMs ?? 2000;
     assert(this.tickMs > 0 && this.readTimeoutMs > 0, 'tickMs and readTimeoutMs must be positive');
+    this.readDeadlines = new DeadlineQueue({
+      clock: options.clock,
+      timeoutMs: this.readTimeoutMs,
+      expire: (context) => this.settleRead(context, { ok: false, error: 'Timeout' }),
+    });
   }
 
   /** Loads persisted state, restores the service from the snapshot, and starts ticking. */
@@ -92,6 +134,17 @@ export class RaftNode {
     return result;
   }
 
+  /**
+   * Proposes a membership change (thesis §4.3): returns at once with the config entry's index
+   * and term, or a typed refusal; the change is done when that entry is applied in that term.
+   */
+  proposeConfChange(change: ConfChange): ConfChangeResult {
+    if (this.stopped) return { ok: false, error: 'NotLeader', leaderId: null };
+    const result = this.raw.proposeConfChange(change);
+    if (result.ok) this.kick();
+    return result;
+  }
+
   /** Asks for a linearizable read index (thesis §6.4). */
   readIndex(): Promise<ReadIndexResult> {
     if (this.stopped) return Promise.resolve({ ok: false, error: 'Stopped' });
@@ -99,10 +152,7 @@ export class RaftNode {
     if (!this.raw.readIndex(context)) return Promise.resolve({ ok: false, error: 'NotLeader' });
     this.kick();
     return new Promise((resolve) => {
-      const timer = this.options.clock.setTimer(this.readTimeoutMs, () =>
-        this.settleRead(context, { ok: false, error: 'Timeout' }),
-      );
-      this.pendingReads.set(context, { resolve, timer });
+      this.pendingReads.set(context, { resolve, timer: this.readDeadlines.add(context) });
     });
   }
 
@@ -128,6 +178,11 @@ export class RaftNode {
     return this.raw.status();
   }
 
+  /** On a leader, each member's match index (thesis §3.5); empty on other roles. */
+  matchIndexes(): ReadonlyMap<NodeId, LogIndex> {
+    return this.raw.matchIndexes();
+  }
+
   /** The retained in-memory log after the snapshot, for inspection. */
   logEntries(): readonly Entry[] {
     return this.raw.logEntries();
@@ -141,6 +196,7 @@ export class RaftNode {
     for (const context of [...this.pendingReads.keys()]) {
       this.settleRead(context, { ok: false, error: 'Stopped' });
     }
+    this.readDeadlines.clear();
   }
 
   private scheduleTick(): void {
@@ -152,35 +208,62 @@ export class RaftNode {
     });
   }
 
-  // Starts the Ready loop unless it is already running; input that arrives while it awaits
-  // storage lands in the next Ready.
+  // Takes the next Readys at the end of this synchronous run, so a burst of proposals made in
+  // one turn shares one Ready and one save.
   private kick(): void {
-    if (this.processing || this.stopped || !this.raw.hasReady()) return;
-    this.processing = true;
-    void this.processReadys().finally(() => {
-      this.processing = false;
+    if (this.pumpQueued || this.stopped || !this.raw.hasReady()) return;
+    this.pumpQueued = true;
+    void Promise.resolve().then(() => {
+      this.pumpQueued = false;
+      this.pump();
     });
   }
 
-  private async processReadys(): Promise<void> {
-    // Let synchronous bursts (many proposals in one turn) share one Ready and one save.
-    await Promise.resolve();
-    while (!this.stopped && this.raw.hasReady()) {
+  // Hands out Readys while the pipeline has room. A Ready with a snapshot to install is a
+  // barrier: the entries of later Readys follow the snapshot, so none is taken until it is in.
+  private pump(): void {
+    while (!this.stopped && this.inFlight.length < readysInFlightMax && this.raw.hasReady()) {
+      if (this.inFlight.some((f) => f.ready.applySnapshot !== null)) return;
       const ready = this.raw.ready();
-      await this.handleReady(ready);
-      if (this.stopped) return;
-      this.raw.advance(ready);
+      this.reportLeadership(ready);
+      this.startReady(ready);
     }
   }
 
-  private async handleReady(ready: Ready): Promise<void> {
-    const early = ready.messages.filter((m) => sendableBeforePersist.has(m.type));
-    const late = ready.messages.filter((m) => !sendableBeforePersist.has(m.type));
-    if (early.length > 0) this.options.transport.send(early);
+  private startReady(ready: Ready): void {
+    const inFlight: ReadyInFlight = { ready, saved: false };
+    this.inFlight.push(inFlight);
+    // The core says what may leave before the save (thesis §10.2.1): sent first, so the
+    // followers' writes overlap ours.
+    if (ready.messagesBeforeSave.length > 0) this.options.transport.send(ready.messagesBeforeSave);
     const update = persistUpdateOf(ready);
-    if (update !== null) await this.options.persister.save(update);
-    if (this.stopped) return;
-    if (late.length > 0) this.options.transport.send(late);
+    const saved = update === null ? Promise.resolve() : this.options.persister.save(update);
+    // Committed entries are at or below persistedIndex, durable in earlier saves, and the
+    // commit index need not be durable (see RawNode.ready): they are applied while this save
+    // runs. A snapshot to install waits, so the state machine never runs ahead of its storage.
+    if (ready.applySnapshot === null) this.applyReady(ready);
+    // A failed save rejects here, unhandled: the node fails stop, as a persister must.
+    void saved.then(() => {
+      inFlight.saved = true;
+      this.finishSaved();
+    });
+  }
+
+  // Finishes saved Readys in order: a later Ready's messages may promise durability of entries
+  // an earlier, slower save holds (an acknowledgement of a duplicate append), so none jumps ahead.
+  private finishSaved(): void {
+    while (!this.stopped && this.inFlight[0]?.saved === true) {
+      const { ready } = this.inFlight.shift()!;
+      if (ready.messagesAfterSave.length > 0) this.options.transport.send(ready.messagesAfterSave);
+      if (ready.applySnapshot !== null) this.applyReady(ready);
+      if (this.stopped) return;
+      this.raw.advance(ready);
+    }
+    this.kick();
+  }
+
+  // Hands a Ready's snapshot and committed entries to the service in order, then settles reads.
+  private applyReady(ready: Ready): void {
     if (ready.applySnapshot !== null) {
       this.options.apply({ kind: 'snapshot', snapshot: ready.applySnapshot });
     }
@@ -192,6 +275,16 @@ export class RaftNode {
       this.settleRead(read.context, { ok: true, index: read.index });
     for (const context of ready.failedReads)
       this.settleRead(context, { ok: false, error: 'NotLeader' });
+  }
+
+  // Soft state says role and leader changed; a new term always comes with a hard state.
+  private reportLeadership(ready: Ready): void {
+    if (ready.softState === null && ready.hardState === null) return;
+    const { role, leaderId, term } = this.raw.status();
+    const last = this.leadership;
+    if (role === last.role && leaderId === last.leaderId && term === last.term) return;
+    this.leadership = { role, leaderId, term };
+    this.options.onLeadershipChange?.(this.leadership);
   }
 
   private settleRead(context: number, result: ReadIndexResult): void {

@@ -125,7 +125,7 @@ function validate(update: PersistUpdate, snapshotIndex: LogIndex, lastIndex: Log
   for (const entry of update.entries ?? []) {
     assert(isIndex(entry.term), `entry ${entry.index} has an invalid term`);
     assert(
-      entry.kind === 'command' || entry.kind === 'noop',
+      entry.kind === 'command' || entry.kind === 'noop' || entry.kind === 'config',
       `entry ${entry.index} has a bad kind`,
     );
     assert(entry.index === lastIndex + 1, `entry ${entry.index} does not follow ${lastIndex}`);

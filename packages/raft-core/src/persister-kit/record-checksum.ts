@@ -23,9 +23,19 @@ export function readUint64(view: DataView, offset: number): number {
   return high * 0x1_0000_0000 + low;
 }
 
-/** Encodes an entry kind as one byte. */
+const kindBytes: Readonly<Record<EntryKind, number>> = { noop: 0, command: 1, config: 2 };
+
+/** Encodes an entry kind as one byte (noop 0, command 1, config 2). */
 export function kindByte(kind: EntryKind): number {
-  return kind === 'noop' ? 0 : 1;
+  return kindBytes[kind];
+}
+
+/** Decodes a byte written by kindByte; undefined for a byte no kind has (a corrupt record). */
+export function kindOfByte(byte: number | undefined): EntryKind | undefined {
+  if (byte === 0) return 'noop';
+  if (byte === 1) return 'command';
+  if (byte === 2) return 'config';
+  return undefined;
 }
 
 /** Returns the checksum of one log entry. */
@@ -43,13 +53,22 @@ export function entryChecksum(
   return crc32(data, crc32(header));
 }
 
-/** Returns the checksum of a snapshot. */
-export function snapshotChecksum(index: LogIndex, term: Term, data: Uint8Array): number {
+/**
+ * Returns the checksum of a snapshot; `config` is its encoded configuration (encodeConfigState),
+ * covered too when present, so a snapshot written without one keeps the checksum it always had.
+ */
+export function snapshotChecksum(
+  index: LogIndex,
+  term: Term,
+  data: Uint8Array,
+  config?: Uint8Array,
+): number {
   const header = new Uint8Array(16);
   const view = new DataView(header.buffer);
   writeUint64(view, 0, index);
   writeUint64(view, 8, term);
-  return crc32(data, crc32(header));
+  const crc = crc32(data, crc32(header));
+  return config === undefined ? crc : crc32(config, crc32(Uint8Array.of(0xc0), crc));
 }
 
 /** Encodes a hard state as 24 bytes (votedFor null as all ones). */

@@ -4,6 +4,7 @@
 // update leaves the model untouched (validate everything, then mutate).
 import { assert } from '../assert.ts';
 import type { PersistedState, PersistUpdate } from '../driver/ports.ts';
+import { configKey } from '../tracker/config.ts';
 import type { Entry, HardState, LogIndex, Snapshot } from '../types.ts';
 import { emptyHardState, entryBytes, hardStateBytes } from '../types.ts';
 
@@ -99,7 +100,10 @@ export function validatePersistUpdate(
   }
   for (const entry of update.entries ?? []) {
     assert(isIndex(entry.term), `entry ${entry.index} has an invalid term`);
-    assert(entry.kind === 'command' || entry.kind === 'noop', `entry ${entry.index} kind`);
+    assert(
+      entry.kind === 'command' || entry.kind === 'noop' || entry.kind === 'config',
+      `entry ${entry.index} kind`,
+    );
     assert(
       entry.index === lastIndex + 1,
       `entry ${entry.index} does not follow the last retained index ${lastIndex}`,
@@ -150,6 +154,10 @@ function diffSnapshot(actual: Snapshot | null, expected: Snapshot | null): strin
   }
   if (actual.index !== expected.index || actual.term !== expected.term) {
     return `snapshot ${describe(actual)} !== expected ${describe(expected)}`;
+  }
+  const config = (s: Snapshot) => (s.config === undefined ? 'none' : configKey(s.config));
+  if (config(actual) !== config(expected)) {
+    return `snapshot config ${config(actual)} !== expected ${config(expected)}`;
   }
   return sameBytes(actual.data, expected.data) ? null : `snapshot data differs at ${actual.index}`;
 }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AssertionError } from '../assert.ts';
 import type { Persister, PersistUpdate } from '../driver/ports.ts';
 import { createPrng } from '../prng.ts';
+import { bootstrapConfig, encodeConfigState } from '../tracker/config.ts';
 import type { Entry, EntryKind } from '../types.ts';
 import { emptyHardState, hardStateBytes } from '../types.ts';
 import { diffPersistedState, PersistModel } from './persist-model.ts';
@@ -156,6 +157,24 @@ function registerTruncationTests(h: ContractHarness): void {
 }
 
 function registerSnapshotTests(h: ContractHarness): void {
+  it('round-trips config entries and the configuration a snapshot carries', async () => {
+    const { store, model } = await h.start();
+    const config = bootstrapConfig([1, 2, 3], [{ id: 2, address: 'host-2:7000' }]);
+    await h.save(store, model, {
+      entries: [
+        { index: 1, term: 1, kind: 'noop', data: new Uint8Array(0) },
+        { index: 2, term: 1, kind: 'config', data: encodeConfigState(config) },
+      ],
+    });
+    let reopened = await h.check(store, model);
+    const snapshot = { index: 2, term: 1, data: Uint8Array.of(1), config };
+    await h.save(reopened, model, { snapshot });
+    reopened = await h.check(reopened, model);
+    // A later snapshot without a configuration must not inherit the earlier one's.
+    await h.save(reopened, model, { snapshot: { index: 3, term: 1, data: Uint8Array.of(2) } });
+    await (await h.check(reopened, model)).close();
+  });
+
   it('discards the entries a snapshot covers and keeps the rest', async () => {
     const { store, model } = await h.start();
     await h.save(store, model, { entries: makeEntries(1, 10) });

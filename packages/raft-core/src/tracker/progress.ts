@@ -38,6 +38,11 @@ export class Progress {
     return this.inflights.length >= this.inflightMessagesMax;
   }
 
+  /** The follower lost entries it acknowledged (a damaged store): its match is unknown again. */
+  forgetMatch(): void {
+    this.matchIndex = 0;
+  }
+
   /** Switches to probe: one message at a time from `nextIndex`. */
   becomeProbe(nextIndex: LogIndex): void {
     this.state = 'probe';

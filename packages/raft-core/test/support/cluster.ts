@@ -7,6 +7,7 @@ import {
   type Entry,
   emptyHardState,
   type HardState,
+  type LogPosition,
   type Message,
   type NodeId,
   type RaftOptions,
@@ -32,6 +33,8 @@ export class TestCluster {
   readonly sent: Message[] = [];
   private queue: Message[] = [];
   private readonly cut = new Set<string>();
+  /** Nodes started outside the bootstrap configuration (they learn it from the leader). */
+  private readonly joiners = new Set<NodeId>();
   /** Observes every Ready as it is handled (golden transcripts). */
   onReady: (id: NodeId, ready: Ready) => void = () => {};
   /** Returns true to drop a message (in addition to cut links). */
@@ -42,21 +45,48 @@ export class TestCluster {
     private readonly extra: Partial<RaftOptions> = {},
     private readonly seed = 1,
   ) {
-    for (const id of ids) {
-      this.stored.set(id, { hardState: emptyHardState, snapshot: null, entries: [] });
-      this.applied.set(id, []);
-      this.installed.set(id, []);
-      this.readStates.set(id, []);
-      this.start(id);
-    }
+    for (const id of ids) this.create(id);
   }
 
-  /** (Re)creates node `id` from its stored state, like a restart. */
-  start(id: NodeId): RawNode {
+  private create(id: NodeId): void {
+    this.stored.set(id, { hardState: emptyHardState, snapshot: null, entries: [] });
+    this.applied.set(id, []);
+    this.installed.set(id, []);
+    this.readStates.set(id, []);
+    this.start(id);
+  }
+
+  /** Starts a new, empty node `id` that joins with no configuration (`peers: []`). */
+  join(id: NodeId): RawNode {
+    this.joiners.add(id);
+    this.create(id);
+    return this.node(id);
+  }
+
+  /** Stops node `id`: it keeps its stored state and gets no messages until started again. */
+  stop(id: NodeId): void {
+    this.nodes.delete(id);
+  }
+
+  /**
+   * (Re)creates node `id` from its stored state, like a restart; `recovery` is what a
+   * WatermarkedPersister would add after finding the store lost entries.
+   */
+  start(id: NodeId, recovery?: LogPosition): RawNode {
     const stored = this.stored.get(id)!;
     const node = new RawNode(
-      { id, peers: this.ids, prng: createPrng(this.seed * 1000 + id), ...this.extra },
-      { hardState: stored.hardState, snapshot: stored.snapshot, entries: [...stored.entries] },
+      {
+        id,
+        peers: this.joiners.has(id) ? [] : this.ids,
+        prng: createPrng(this.seed * 1000 + id),
+        ...this.extra,
+      },
+      {
+        hardState: stored.hardState,
+        snapshot: stored.snapshot,
+        entries: [...stored.entries],
+        ...(recovery === undefined ? {} : { recovery }),
+      },
     );
     this.nodes.set(id, node);
     return node;
@@ -68,7 +98,7 @@ export class TestCluster {
 
   /** Cuts both directions between a and b. */
   isolate(id: NodeId): void {
-    for (const other of this.ids) if (other !== id) this.cutLink(id, other);
+    for (const other of this.nodes.keys()) if (other !== id) this.cutLink(id, other);
   }
 
   cutLink(a: NodeId, b: NodeId): void {
@@ -104,7 +134,7 @@ export class TestCluster {
     }
     stored.entries.push(...ready.entries);
     if (ready.hardState) stored.hardState = ready.hardState;
-    for (const m of ready.messages) {
+    for (const m of [...ready.messagesBeforeSave, ...ready.messagesAfterSave]) {
       this.sent.push(m);
       this.queue.push(m);
     }
