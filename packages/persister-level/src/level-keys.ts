@@ -1,8 +1,9 @@
 // Key and value layout of the LevelDB store. One prefix byte per record kind; entry keys are the
 // prefix plus the index as 8 big-endian bytes, so LevelDB's byte order is log order.
 // Values carry a CRC32 first (record-checksum.ts), verified on open.
-import type { Entry, HardState, Snapshot } from '@kvraft/raft-core';
+import { type Entry, encodeConfigState, type HardState, type Snapshot } from '@kvraft/raft-core';
 import {
+  crc32,
   encodeHardState,
   entryChecksum,
   hardStateChecksum,
@@ -12,8 +13,17 @@ import {
   writeUint64,
 } from '@kvraft/raft-core/persister-kit';
 
-/** Prefix bytes of the record kinds. */
-export const keyPrefix = { meta: 0x01, hardState: 0x02, snapshot: 0x03, entry: 0x04 } as const;
+/**
+ * Prefix bytes of the record kinds. The snapshot's configuration (membership changes) is its own
+ * record, written in the same batch as the snapshot, so stores written before it still read.
+ */
+export const keyPrefix = {
+  meta: 0x01,
+  hardState: 0x02,
+  snapshot: 0x03,
+  entry: 0x04,
+  snapshotConfig: 0x05,
+} as const;
 
 /** The key of the schema version record. */
 export const metaKey = Uint8Array.of(keyPrefix.meta);
@@ -21,6 +31,9 @@ export const metaKey = Uint8Array.of(keyPrefix.meta);
 export const hardStateKey = Uint8Array.of(keyPrefix.hardState);
 /** The key of the snapshot record. */
 export const snapshotKey = Uint8Array.of(keyPrefix.snapshot);
+
+/** The key of the snapshot's configuration record. */
+export const snapshotConfigKey = Uint8Array.of(keyPrefix.snapshotConfig);
 
 /** Returns the key of the entry at `index`. */
 export function entryKey(index: number): Uint8Array {
@@ -63,4 +76,22 @@ export function encodeSnapshotValue(snapshot: Snapshot): Uint8Array {
   writeUint64(view, 12, snapshot.term);
   value.set(snapshot.data, 20);
   return value;
+}
+
+/** Encodes a snapshot's configuration: crc (4) | snapshot index (8) | encodeConfigState bytes. */
+export function encodeSnapshotConfigValue(
+  snapshot: Snapshot & { config: NonNullable<Snapshot['config']> },
+): Uint8Array {
+  const config = encodeConfigState(snapshot.config);
+  const value = new Uint8Array(12 + config.length);
+  const view = new DataView(value.buffer);
+  writeUint64(view, 4, snapshot.index);
+  value.set(config, 12);
+  view.setUint32(0, snapshotConfigChecksum(value));
+  return value;
+}
+
+/** The checksum a snapshot configuration value carries: over everything after the crc. */
+export function snapshotConfigChecksum(value: Uint8Array): number {
+  return crc32(value.subarray(4));
 }

@@ -1,17 +1,18 @@
 // Reads and verifies a whole LevelDB store on open: every record's checksum and length, the
 // log's contiguity after the snapshot, unknown keys. Never skips a bad record.
 import type { Entry, EntryKind, HardState, PersistedState, Snapshot } from '@kvraft/raft-core';
-import { emptyHardState } from '@kvraft/raft-core';
+import { decodeConfigState, emptyHardState } from '@kvraft/raft-core';
 import {
   entryChecksum,
   hardStateChecksum,
+  kindOfByte,
   type PersistedRecord,
   PersisterCorruptionError,
   readUint64,
   snapshotChecksum,
 } from '@kvraft/raft-core/persister-kit';
 import type { ClassicLevel } from 'classic-level';
-import { entryKeyIndex, keyPrefix } from './level-keys.ts';
+import { entryKeyIndex, keyPrefix, snapshotConfigChecksum } from './level-keys.ts';
 
 /** The raw store as LevelDB returns it. */
 export type LevelStore = ClassicLevel<Uint8Array, Uint8Array>;
@@ -20,6 +21,7 @@ export type LevelStore = ClassicLevel<Uint8Array, Uint8Array>;
 export async function readLevelState(db: LevelStore, store: string): Promise<PersistedState> {
   let hardState: HardState = emptyHardState;
   let snapshot: Snapshot | null = null;
+  let config: { index: number; config: NonNullable<Snapshot['config']> } | null = null;
   const entries: Entry[] = [];
   const fail = (record: PersistedRecord, index: number | null, detail: string): never => {
     throw new PersisterCorruptionError({ store, record, index, detail });
@@ -42,6 +44,11 @@ export async function readLevelState(db: LevelStore, store: string): Promise<Per
       if (snapshotChecksum(index, snapshot.term, snapshot.data) !== view.getUint32(0)) {
         fail('snapshot', index, 'checksum mismatch');
       }
+    } else if (prefix === keyPrefix.snapshotConfig && key.length === 1) {
+      if (value.length < 12 || snapshotConfigChecksum(value) !== view.getUint32(0)) {
+        fail('snapshot', null, 'configuration checksum mismatch');
+      }
+      config = { index: readUint64(view, 4), config: decodeConfigState(value.subarray(12)) };
     } else if (prefix === keyPrefix.entry && key.length === 9) {
       const index = entryKeyIndex(key);
       const expected = (snapshot?.index ?? 0) + 1 + entries.length;
@@ -51,6 +58,12 @@ export async function readLevelState(db: LevelStore, store: string): Promise<Per
     } else {
       fail('file', null, `unknown key ${Buffer.from(key).toString('hex')}`);
     }
+  }
+  if (config !== null) {
+    if (snapshot === null || snapshot.index !== config.index) {
+      fail('snapshot', config.index, 'configuration of a snapshot that is not there');
+    }
+    snapshot = { ...snapshot!, config: config.config };
   }
   return { hardState, snapshot, entries };
 }
@@ -72,8 +85,8 @@ function decodeEntry(
 ): Entry {
   if (value.length < 13) fail('entry', index, `bad length ${value.length}`);
   const kindCode = value[12];
-  if (kindCode !== 0 && kindCode !== 1) fail('entry', index, `unknown kind ${kindCode}`);
-  const kind: EntryKind = kindCode === 0 ? 'noop' : 'command';
+  const kind: EntryKind | undefined = kindOfByte(kindCode);
+  if (kind === undefined) return fail('entry', index, `unknown kind ${kindCode}`);
   const entry: Entry = { index, term: readUint64(view, 4), kind, data: value.subarray(13) };
   if (entryChecksum(index, entry.term, kind, entry.data) !== view.getUint32(0)) {
     fail('entry', index, 'checksum mismatch');

@@ -2,8 +2,8 @@
 // saves is one LevelDB write batch with `sync: true` (fsync of the log before it resolves).
 // LevelDB's LOCK file refuses a second process. Large discarded prefixes are compacted away.
 // The shared skeleton (validation, group commit, sizes, fail-stop) is DurablePersister.
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { PersistedState } from '@kvraft/raft-core';
 import {
   DurablePersister,
@@ -16,10 +16,12 @@ import { ClassicLevel } from 'classic-level';
 import {
   encodeEntryValue,
   encodeHardStateValue,
+  encodeSnapshotConfigValue,
   encodeSnapshotValue,
   entryKey,
   hardStateKey,
   metaKey,
+  snapshotConfigKey,
   snapshotKey,
 } from './level-keys.ts';
 import { type LevelStore, readLevelState } from './level-load.ts';
@@ -44,7 +46,12 @@ type BatchOp =
 /** Opens (creating if needed) the store, verifies every record and holds LevelDB's lock. */
 export async function openLevelPersister(options: LevelPersisterOptions): Promise<LevelPersister> {
   const dir = resolve(options.dir);
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw notADirectory(dir, error);
+  }
+  refuseLostCurrent(dir);
   const db: LevelStore = new ClassicLevel<Uint8Array, Uint8Array>(dir, {
     keyEncoding: 'view',
     valueEncoding: 'view',
@@ -72,22 +79,59 @@ async function ensureSchema(db: LevelStore, dir: string): Promise<void> {
   if (found !== String(schemaVersion)) throw new PersisterSchemaError(dir, found, schemaVersion);
 }
 
-function translateOpenError(error: unknown, dir: string): unknown {
-  const codes = [error, (error as { cause?: unknown }).cause].map(
-    (e) => (e as { code?: unknown })?.code,
+// mkdir fails with EEXIST or ENOTDIR when a file sits where the store (or a parent) should be.
+function notADirectory(dir: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'EEXIST' && code !== 'ENOTDIR') return error;
+  return new Error(
+    `cannot open LevelDB store ${dir}: it (or a parent) is a file, not a directory`,
+    {
+      cause: error,
+    },
   );
-  if (codes.includes('LEVEL_LOCKED')) return new PersisterLockedError(dir, { cause: error });
-  if (codes.includes('LEVEL_CORRUPTION')) {
-    const detail = `LevelDB reports ${String((error as Error).message)}`;
+}
+
+// LevelDB finds its MANIFEST through CURRENT. Without CURRENT it does not refuse: it creates a
+// new, empty database over the old files (and later deletes them as obsolete), so a node would
+// start with nothing. A store that holds LevelDB's files but no CURRENT is refused here.
+function refuseLostCurrent(dir: string): void {
+  const names = readdirSync(dir);
+  if (names.includes('CURRENT')) return;
+  const held = names.filter((n) => /^MANIFEST-\d+$|^\d+\.(log|ldb|sst)$/.test(n));
+  // LevelDB's very first open writes MANIFEST-000001 before CURRENT: a crash between the two
+  // leaves a store that never held anything, which LevelDB may safely create again.
+  if (held.length === 0 || (held.length === 1 && held[0] === 'MANIFEST-000001')) return;
+  throw new PersisterCorruptionError({
+    store: dir,
+    record: 'file',
+    index: null,
+    detail: `${join(dir, 'CURRENT')} is missing though the store holds ${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''} (LevelDB would start an empty store over them)`,
+  });
+}
+
+// classic-level wraps every open failure as LEVEL_DATABASE_NOT_OPEN "Database failed to open";
+// the reason (and the file) is only in its cause, so that is what the message carries.
+function translateOpenError(error: unknown, dir: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const wrapped = (error as { code?: unknown }).code === 'LEVEL_DATABASE_NOT_OPEN';
+  const inner = (wrapped ? error.cause : error) as
+    | { code?: unknown; message?: unknown }
+    | undefined;
+  const reason = String(inner?.message ?? error.message);
+  if (inner?.code === 'LEVEL_LOCKED') return new PersisterLockedError(dir, { cause: error });
+  // A file of the store that LevelDB needs is gone (its message names it): the store is damaged.
+  const missing = inner?.code === 'LEVEL_IO_ERROR' && /No such file or directory/i.test(reason);
+  if (inner?.code === 'LEVEL_CORRUPTION' || missing) {
     return new PersisterCorruptionError({
       store: dir,
       record: 'file',
       index: null,
-      detail,
+      detail: `LevelDB reports ${reason}`,
       cause: error,
     });
   }
-  return error;
+  if (!wrapped) return error;
+  return new Error(`cannot open LevelDB store ${dir}: ${reason}`, { cause: error });
 }
 
 /** A durable Persister on LevelDB; create it with openLevelPersister. */
@@ -136,7 +180,13 @@ export class LevelPersister extends DurablePersister {
 function appendOps(ops: BatchOp[], { update, step }: QueuedSave): number {
   let discarded = 0;
   if (update.snapshot !== undefined) {
-    ops.push({ type: 'put', key: snapshotKey, value: encodeSnapshotValue(update.snapshot) });
+    const { snapshot } = update;
+    ops.push({ type: 'put', key: snapshotKey, value: encodeSnapshotValue(snapshot) });
+    if (snapshot.config === undefined) ops.push({ type: 'del', key: snapshotConfigKey });
+    else {
+      const value = encodeSnapshotConfigValue({ ...snapshot, config: snapshot.config });
+      ops.push({ type: 'put', key: snapshotConfigKey, value });
+    }
     const range = step.snapshotDiscard;
     if (range !== undefined) {
       for (let i = range.fromIndex; i <= range.throughIndex; i++)

@@ -1,10 +1,11 @@
 // Reads and verifies a whole SQLite store on open: every record's checksum, the log's
 // contiguity after the snapshot, and the entry kinds. Never skips a bad record.
 import type { Entry, HardState, PersistedState, Snapshot } from '@kvraft/raft-core';
-import { emptyHardState } from '@kvraft/raft-core';
+import { decodeConfigState, emptyHardState } from '@kvraft/raft-core';
 import {
   entryChecksum,
   hardStateChecksum,
+  kindOfByte,
   PersisterCorruptionError,
   snapshotChecksum,
 } from '@kvraft/raft-core/persister-kit';
@@ -21,6 +22,7 @@ interface SnapshotRow {
   term: number;
   data: Buffer;
   crc: number;
+  config: Buffer | null;
 }
 interface EntryRow {
   idx: number;
@@ -43,8 +45,8 @@ export function readSqliteState(db: Database.Database, store: string): Persisted
     const corrupt = (detail: string): PersisterCorruptionError =>
       new PersisterCorruptionError({ store, record: 'entry', index: idx, detail });
     if (idx !== expected) throw corrupt(`expected index ${expected} (a record is missing)`);
-    if (kind !== 0 && kind !== 1) throw corrupt(`unknown kind ${kind}`);
-    const entryKind = kind === 0 ? 'noop' : 'command';
+    const entryKind = kindOfByte(kind);
+    if (entryKind === undefined) throw corrupt(`unknown kind ${kind}`);
     const bytes = view(data);
     if (entryChecksum(idx, term, entryKind, bytes) !== crc) throw corrupt('checksum mismatch');
     entries.push({ index: idx, term, kind: entryKind, data: bytes });
@@ -75,12 +77,13 @@ function readHardState(db: Database.Database, store: string): HardState {
 }
 
 function readSnapshot(db: Database.Database, store: string): Snapshot | null {
-  const row = db.prepare('SELECT idx, term, data, crc FROM snapshot WHERE id = 1').get() as
+  const row = db.prepare('SELECT idx, term, data, crc, config FROM snapshot WHERE id = 1').get() as
     | SnapshotRow
     | undefined;
   if (row === undefined) return null;
   const data = view(row.data);
-  if (snapshotChecksum(row.idx, row.term, data) !== row.crc) {
+  const config = row.config === null ? undefined : view(row.config);
+  if (snapshotChecksum(row.idx, row.term, data, config) !== row.crc) {
     throw new PersisterCorruptionError({
       store,
       record: 'snapshot',
@@ -88,7 +91,8 @@ function readSnapshot(db: Database.Database, store: string): Snapshot | null {
       detail: 'checksum mismatch',
     });
   }
-  return { index: row.idx, term: row.term, data };
+  const snapshot = { index: row.idx, term: row.term, data };
+  return config === undefined ? snapshot : { ...snapshot, config: decodeConfigState(config) };
 }
 
 function view(buffer: Buffer): Uint8Array {

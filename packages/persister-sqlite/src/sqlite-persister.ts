@@ -2,9 +2,9 @@
 // synchronous=FULL, one transaction per group-committed batch of saves, and an exclusive lock
 // held for the store's lifetime so a second process cannot open it.
 // The shared skeleton (validation, group commit, sizes, fail-stop) is DurablePersister.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { assert, type PersistedState } from '@kvraft/raft-core';
+import { assert, encodeConfigState, type PersistedState } from '@kvraft/raft-core';
 import {
   DurablePersister,
   entryChecksum,
@@ -43,7 +43,14 @@ export async function openSqlitePersister(
   options: SqlitePersisterOptions,
 ): Promise<SqlitePersister> {
   const path = resolve('dir' in options ? join(options.dir, sqliteFileName) : options.path);
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+    const where = `${dirname(path)} (or a parent) is a file, not a directory`;
+    throw new Error(`cannot open SQLite store ${path}: ${where}`, { cause: error });
+  }
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { timeout: 0 });
@@ -92,7 +99,42 @@ function translateOpenError(error: unknown, path: string): unknown {
       cause: error,
     });
   }
-  return error;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
+  // SQLite says only "unable to open database file" or "disk I/O error"; say which it is.
+  const unwritable = unwritableError(path);
+  if (unwritable !== undefined) {
+    const reason = `${unwritable.path} is not writable (${unwritable.message})`;
+    return new Error(`cannot open SQLite store ${path}: ${reason}`, { cause: unwritable.error });
+  }
+  const reason = isDirectory(path)
+    ? 'it is a directory'
+    : `SQLite reports ${String((error as Error).message)} (${code})`;
+  return new Error(`cannot open SQLite store ${path}: ${reason}`, { cause: error });
+}
+
+// The store needs its file and its directory writable (the WAL lives beside the file). The
+// access error is kept as the cause, so its code (EROFS, EACCES) reaches the caller.
+function unwritableError(
+  path: string,
+): { path: string; message: string; error: unknown } | undefined {
+  for (const target of existsSync(path) ? [dirname(path), path] : [dirname(path)]) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      // "EROFS: read-only file system, access '/x'": the path is said already.
+      const message = String((error as Error).message).split(', access ')[0]!;
+      return { path: target, message, error };
+    }
+  }
+  return undefined;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A durable Persister on SQLite; create it with openSqlitePersister. */
@@ -115,7 +157,7 @@ export class SqlitePersister extends DurablePersister {
         'INSERT OR REPLACE INTO hard_state (id, term, voted_for, commit_index, crc) VALUES (1, ?, ?, ?, ?)',
       ),
       putSnapshot: db.prepare(
-        'INSERT OR REPLACE INTO snapshot (id, idx, term, data, crc) VALUES (1, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO snapshot (id, idx, term, data, config, crc) VALUES (1, ?, ?, ?, ?, ?)',
       ),
       deleteThrough: db.prepare('DELETE FROM entries WHERE idx <= ?'),
       deleteFrom: db.prepare('DELETE FROM entries WHERE idx >= ?'),
@@ -145,7 +187,9 @@ export class SqlitePersister extends DurablePersister {
     const s = this.statements;
     if (update.snapshot !== undefined) {
       const { index, term, data } = update.snapshot;
-      s.putSnapshot.run(index, term, data, snapshotChecksum(index, term, data));
+      const config = update.snapshot.config && encodeConfigState(update.snapshot.config);
+      const crc = snapshotChecksum(index, term, data, config);
+      s.putSnapshot.run(index, term, data, config ?? null, crc);
       s.deleteThrough.run(index);
     }
     if (update.truncateFrom !== undefined) s.deleteFrom.run(update.truncateFrom);

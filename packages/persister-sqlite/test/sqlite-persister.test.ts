@@ -46,4 +46,24 @@ describe('SqlitePersister open', () => {
     db.close();
     await expect(openSqlitePersister({ dir })).rejects.toBeInstanceOf(PersisterSchemaError);
   });
+
+  it('upgrades a version 1 store (no snapshot configuration) in place and keeps its snapshot', async () => {
+    const dir = freshDir();
+    const store = await openSqlitePersister({ dir });
+    await store.load();
+    await store.save({ snapshot: { index: 4, term: 2, data: Uint8Array.of(1, 2) } });
+    await store.close();
+    const db = new Database(join(dir, sqliteFileName));
+    db.exec("ALTER TABLE snapshot DROP COLUMN config; UPDATE meta SET value = '1'");
+    db.close();
+    const upgraded = await openSqlitePersister({ dir });
+    const loaded = await upgraded.load();
+    expect(loaded.snapshot).toEqual({ index: 4, term: 2, data: Uint8Array.of(1, 2) });
+    await upgraded.close();
+    const check = new Database(join(dir, sqliteFileName));
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
+      value: '2',
+    });
+    check.close();
+  });
 });
