@@ -6,9 +6,29 @@ import { assert } from '@kvraft/raft-core';
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** The UTF-8 byte length of `text`. */
+/**
+ * The UTF-8 byte length of `text`, as TextEncoder would encode it (a lone surrogate becomes
+ * U+FFFD, 3 bytes), counted without encoding: validation runs on every request.
+ */
 export function utf8Bytes(text: string): number {
-  return utf8Encoder.encode(text).length;
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) {
+      bytes += 1;
+    } else if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 2; // a pair: 2 code units, 4 bytes
+      i++;
+    } else {
+      bytes += 2;
+    }
+  }
+  return bytes;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 /** A growable byte buffer for encoders. */
@@ -42,13 +62,14 @@ export class ByteWriter {
     this.length += 4;
   }
 
-  /** Appends a varint byte length and the UTF-8 bytes of `text`. */
+  /** Appends a varint byte length and the UTF-8 bytes of `text`, encoded in place. */
   string(text: string): void {
-    const bytes = utf8Encoder.encode(text);
-    this.varint(bytes.length);
-    this.reserve(bytes.length);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+    const length = utf8Bytes(text);
+    this.varint(length);
+    this.reserve(length);
+    const { written } = utf8Encoder.encodeInto(text, this.buffer.subarray(this.length));
+    assert(written === length, 'UTF-8 length and encoding disagree');
+    this.length += written;
   }
 
   /** Returns a copy of the bytes written so far. */

@@ -12,6 +12,18 @@ export {
 } from './command-codec.ts';
 export { KvServer } from './kv-server.ts';
 export { KvStateMachine, type KvStateMachineOptions } from './kv-state-machine.ts';
+export { MemberChanges, type MemberChangesOptions } from './member-changes.ts';
+export {
+  confChangeOf,
+  type MemberChange,
+  type MemberChangeError,
+  type MemberChangeReply,
+  type MemberInfo,
+  type MemberList,
+  memberAddressLengthMax,
+  memberChangeErrorOf,
+  memberListOf,
+} from './membership.ts';
 export {
   type KvRaftTuning,
   type KvServerOptions,
@@ -38,3 +50,10 @@ export {
   type KvSnapshot,
   snapshotFormatVersion,
 } from './snapshot-codec.ts';
+export {
+  raftStateFactorMax,
+  type SnapshotPolicyInput,
+  snapshotDue,
+  snapshotDueBytes,
+  snapshotLogRatioMinDefault,
+} from './snapshot-policy.ts';

@@ -1,12 +1,16 @@
 // KvServer: one node of the replicated KV service. It wires a RaftNode, the persister and the
 // state machine, and serves ClientRequests. A write (or a log-mode read) is answered only once the
 // entry applied at its index is the one it proposed (same term); reads default to ReadIndex.
+// Membership changes (thesis §4.3) go through the log too (MemberChanges answers them).
 // The only I/O is through the injected ports (Persister, Transport, Clock).
 import {
   type ApplyMsg,
   assert,
+  DeadlineQueue,
   type Entry,
+  type Leadership,
   type LogIndex,
+  type NodeId,
   type NodeStatus,
   type Persister,
   type PersistUpdate,
@@ -17,12 +21,15 @@ import {
 } from '@kvraft/raft-core';
 import { type Command, decodeCommand, encodeCommand } from './command-codec.ts';
 import { KvStateMachine } from './kv-state-machine.ts';
+import { MemberChanges } from './member-changes.ts';
+import type { MemberChange, MemberChangeReply, MemberList } from './membership.ts';
 import {
   type KvServerOptions,
   type ResolvedKvServerOptions,
   resolveKvServerOptions,
 } from './options.ts';
 import { type ClientReply, type ClientRequest, validateRequest } from './protocol.ts';
+import { snapshotDue } from './snapshot-policy.ts';
 
 /** TEST ONLY: deliberate bugs that prove the checkers can fail. Never reachable from a CLI. */
 export interface KvServerBugs {
@@ -32,6 +39,14 @@ export interface KvServerBugs {
   readonly serveReadsLocally?: boolean;
   /** Answer a write as soon as it is proposed, before it commits. */
   readonly ackBeforeCommit?: boolean;
+  /** Snapshots leave out the session table, so a restored replica forgets who wrote what. */
+  readonly snapshotWithoutSessions?: boolean;
+  /**
+   * Answer a waiting client with whatever entry is applied at its proposal's index, even one a
+   * later leader put there in another term, and keep waiting across leader changes (Log
+   * Matching, Raft §5.3: only the same index and term identify the proposed entry).
+   */
+  readonly answerByIndexOnly?: boolean;
 }
 
 interface PendingProposal {
@@ -43,7 +58,7 @@ interface PendingProposal {
 interface ReadWaiter {
   readonly index: LogIndex;
   readonly resolve: (applied: boolean) => void;
-  readonly timer: TimerHandle;
+  timer: TimerHandle;
 }
 
 const timeoutReply: ClientReply = { ok: false, error: 'Timeout' };
@@ -57,10 +72,13 @@ export class KvServer {
   private readonly bugs: KvServerBugs;
   private readonly machine: KvStateMachine;
   private raftNode: RaftNode | null = null;
+  private readonly memberChanges: MemberChanges;
   private stopped = false;
   private readonly pending = new Map<LogIndex, PendingProposal>();
   private readWaiters: ReadWaiter[] = [];
-  private leadershipTimer: TimerHandle | null = null;
+  // One timer each for every waiting proposal and every waiting read, not one per request.
+  private readonly proposalDeadlines: DeadlineQueue<LogIndex>;
+  private readonly readDeadlines: DeadlineQueue<ReadWaiter>;
   // The index of a snapshot handed to Raft whose save has not completed yet (one at a time, so
   // a burst of applies above the threshold asks for one snapshot, not one per entry).
   private snapshotPendingIndex: LogIndex | null = null;
@@ -68,9 +86,30 @@ export class KvServer {
   private constructor(options: ResolvedKvServerOptions, bugs: KvServerBugs) {
     this.options = options;
     this.bugs = bugs;
+    this.memberChanges = new MemberChanges({
+      clock: options.clock,
+      timeoutMs: options.proposalTimeoutMs,
+      onMembersChanged: options.onMembersChanged,
+    });
     this.machine = new KvStateMachine({
       sessionsMax: options.sessionsMax,
+      valueBytesMax: options.limitsResolved.valueBytesMax,
       skipDuplicateDetection: bugs.skipDuplicateDetection ?? false,
+      snapshotWithoutSessions: bugs.snapshotWithoutSessions ?? false,
+    });
+    const { clock, proposalTimeoutMs: timeoutMs } = options;
+    this.proposalDeadlines = new DeadlineQueue({
+      clock,
+      timeoutMs,
+      expire: (index) => this.settleProposal(index, timeoutReply),
+    });
+    this.readDeadlines = new DeadlineQueue({
+      clock,
+      timeoutMs,
+      expire: (expired) => {
+        this.readWaiters = this.readWaiters.filter((waiter) => waiter !== expired);
+        expired.resolve(false);
+      },
     });
   }
 
@@ -94,6 +133,7 @@ export class KvServer {
       tickMs: resolved.tickMs,
       readTimeoutMs: resolved.proposalTimeoutMs,
       apply: (message) => server.onApply(message),
+      onLeadershipChange: (leadership) => server.onLeadershipChange(leadership),
     });
     if (server.stopped) node.stop();
     server.raftNode = node;
@@ -116,9 +156,41 @@ export class KvServer {
     return this.proposeAndWait(commandOf(request));
   }
 
+  /** The members of the configuration this node has applied (thesis §4.3); null before start. */
+  members(): MemberList | null {
+    return this.raftNode === null ? null : MemberChanges.membersOf(this.raftNode);
+  }
+
+  /**
+   * Proposes a membership change at this node, which must lead: resolves once its config entry
+   * is applied in the term it was proposed, with the members right after. Never rejects: refusals
+   * are typed, and `Timeout` means the outcome is unknown (list the members to find out).
+   */
+  changeMembership(change: MemberChange): Promise<MemberChangeReply> {
+    const node = this.raftNode;
+    if (this.stopped || node === null) return Promise.resolve({ ok: false, error: 'NotLeader' });
+    return this.memberChanges.propose(node, change, () => {
+      const reply = this.wrongLeader();
+      const hint = !reply.ok && reply.error === 'WrongLeader' ? reply.leaderHint : undefined;
+      return hint === undefined
+        ? { ok: false, error: 'NotLeader' }
+        : { ok: false, error: 'NotLeader', leaderHint: hint };
+    });
+  }
+
   /** This node's Raft status (term, role, indexes); for harnesses and status displays. */
   raftStatus(): NodeStatus | null {
     return this.raftNode?.status() ?? null;
+  }
+
+  /** Starts handing leadership to voter `target` (thesis §3.10); false if it cannot begin here. */
+  transferLeadership(target: NodeId): boolean {
+    return !this.stopped && (this.raftNode?.transferLeadership(target) ?? false);
+  }
+
+  /** On the leader, each member's match index (thesis §3.5); empty on other roles. */
+  matchIndexes(): ReadonlyMap<NodeId, LogIndex> {
+    return this.raftNode?.matchIndexes() ?? new Map();
   }
 
   /** The index the state machine has applied. */
@@ -136,18 +208,19 @@ export class KvServer {
     if (this.stopped) return;
     this.stopped = true;
     this.raftNode?.stop();
-    this.leadershipTimer?.cancel();
-    this.leadershipTimer = null;
+    this.memberChanges.stop();
     for (const index of [...this.pending.keys()]) this.settleProposal(index, timeoutReply);
     for (const waiter of this.readWaiters) {
       waiter.timer.cancel();
       waiter.resolve(false);
     }
     this.readWaiters = [];
+    this.proposalDeadlines.clear();
+    this.readDeadlines.clear();
   }
 
   private async serveRead(key: string): Promise<ClientReply> {
-    if (this.bugs.serveReadsLocally) return { ok: true, value: this.machine.read(key) };
+    if (this.bugs.serveReadsLocally) return this.machine.readReply(key);
     const node = this.raftNode;
     assert(node !== null, 'serveRead before start');
     const read = await node.readIndex();
@@ -155,7 +228,7 @@ export class KvServer {
     const applied = await this.waitApplied(read.index);
     if (!applied) return timeoutReply;
     // Thesis §6.4: leadership was confirmed after the read arrived and applied >= readIndex.
-    return { ok: true, value: this.machine.read(key) };
+    return this.machine.readReply(key);
   }
 
   private proposeAndWait(command: Command): Promise<ClientReply> {
@@ -167,11 +240,8 @@ export class KvServer {
     // A stale waiter at this index proposed an entry that has since been overwritten.
     if (this.pending.has(result.index)) this.settleProposal(result.index, timeoutReply);
     return new Promise((resolve) => {
-      const timer = this.options.clock.setTimer(this.options.proposalTimeoutMs, () =>
-        this.settleProposal(result.index, timeoutReply),
-      );
+      const timer = this.proposalDeadlines.add(result.index);
       this.pending.set(result.index, { term: result.term, resolve, timer });
-      this.watchLeadership();
     });
   }
 
@@ -185,11 +255,9 @@ export class KvServer {
   private waitApplied(index: LogIndex): Promise<boolean> {
     if (this.machine.appliedIndex >= index) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = this.options.clock.setTimer(this.options.proposalTimeoutMs, () => {
-        this.readWaiters = this.readWaiters.filter((waiter) => waiter.timer !== timer);
-        resolve(false);
-      });
-      this.readWaiters.push({ index, resolve, timer });
+      const waiter: ReadWaiter = { index, resolve, timer: { cancel: () => {} } };
+      waiter.timer = this.readDeadlines.add(waiter);
+      this.readWaiters.push(waiter);
     });
   }
 
@@ -207,7 +275,8 @@ export class KvServer {
 
   private applyEntry(entry: Entry): void {
     let reply: ClientReply = { ok: false, error: 'WrongLeader' };
-    if (entry.kind === 'noop') {
+    if (entry.kind === 'noop' || entry.kind === 'config') {
+      // Raft adopted a config entry's configuration already; the state machine only moves on.
       this.machine.applyNoop(entry.index);
     } else {
       const decoded = decodeCommand(entry.data);
@@ -218,9 +287,12 @@ export class KvServer {
     const waiting = this.pending.get(entry.index);
     if (waiting !== undefined) {
       // Only the entry this node proposed carries its proposal term at this index (Log Matching).
-      const ours = entry.kind === 'command' && entry.term === waiting.term;
+      // TEST ONLY bug answerByIndexOnly: any command at this index counts as ours.
+      const sameTerm = entry.term === waiting.term || this.bugs.answerByIndexOnly === true;
+      const ours = entry.kind === 'command' && sameTerm;
       this.settleProposal(entry.index, ours ? reply : { ok: false, error: 'WrongLeader' });
     }
+    this.memberChanges.onApplied(entry);
     this.maybeSnapshot(entry.index);
   }
 
@@ -239,12 +311,16 @@ export class KvServer {
     for (const index of [...this.pending.keys()]) {
       if (index <= snapshot.index) this.settleProposal(index, timeoutReply);
     }
+    this.memberChanges.onSnapshotInstalled(snapshot);
   }
 
   private maybeSnapshot(index: LogIndex): void {
     const { maxraftstate, persister } = this.options;
     if (maxraftstate < 0 || this.snapshotPendingIndex !== null || this.raftNode === null) return;
-    if (persister.raftStateSize() < maxraftstate) return;
+    const raftStateBytes = persister.raftStateSize();
+    const { snapshotLogRatioMin } = this.options;
+    const snapshotBytes = persister.snapshotSize();
+    if (!snapshotDue({ maxraftstate, snapshotLogRatioMin, raftStateBytes, snapshotBytes })) return;
     if (index <= this.raftNode.status().snapshotIndex) return;
     this.snapshotPendingIndex = index;
     this.raftNode.snapshot(index, this.machine.snapshot());
@@ -288,22 +364,17 @@ export class KvServer {
     }
   }
 
-  // While proposals wait, check every leadershipCheckMs that this node still leads in their term;
-  // a proposal from a lost term gets Timeout at once (it may still commit under the new leader,
-  // so the outcome is unknown) and the clerk retries elsewhere with the same seq.
-  private watchLeadership(): void {
-    if (this.leadershipTimer !== null || this.stopped) return;
-    this.leadershipTimer = this.options.clock.setTimer(this.options.leadershipCheckMs, () => {
-      this.leadershipTimer = null;
-      if (this.stopped || this.raftNode === null) return;
-      const status = this.raftNode.status();
-      for (const [index, waiting] of [...this.pending]) {
-        if (status.role !== 'leader' || status.term !== waiting.term) {
-          this.settleProposal(index, timeoutReply);
-        }
-      }
-      if (this.pending.size > 0) this.watchLeadership();
-    });
+  // The driver reports each change of role, leader or term from the Ready. Once this node no
+  // longer leads in a proposal's term, the proposal gets Timeout at once (it may still commit
+  // under the new leader, so the outcome is unknown) and the clerk retries elsewhere with the
+  // same seq.
+  private onLeadershipChange({ role, term, leaderId }: Leadership): void {
+    if (this.stopped) return;
+    // TEST ONLY bug answerByIndexOnly: waiters outlive the term they proposed in.
+    for (const [index, waiting] of this.bugs.answerByIndexOnly ? [] : [...this.pending]) {
+      if (role !== 'leader' || term !== waiting.term) this.settleProposal(index, timeoutReply);
+    }
+    this.options.onLeadershipChange?.({ role, term, leaderId });
   }
 }
 

@@ -30,7 +30,12 @@ export type ClientErrorCode = 'WrongLeader' | 'Timeout' | 'SessionExpired' | 'Ba
  * write was refused because the client's session is gone. `BadRequest`: malformed, never proposed.
  */
 export type ClientReply =
-  | { readonly ok: true; readonly value?: string }
+  | {
+      readonly ok: true;
+      readonly value?: string;
+      /** On a Get: whether the key exists (a missing key still reads as ""). */
+      readonly found?: boolean;
+    }
   | {
       readonly ok: false;
       readonly error: ClientErrorCode;

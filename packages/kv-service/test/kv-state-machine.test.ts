@@ -17,11 +17,60 @@ function write(
 describe('KvStateMachine', () => {
   it('reads "" for a missing key and applies put and append', () => {
     const machine = new KvStateMachine({ sessionsMax: 10 });
-    expect(machine.apply(1, { kind: 'get', key: 'k' })).toEqual({ ok: true, value: '' });
+    expect(machine.apply(1, { kind: 'get', key: 'k' })).toEqual({
+      ok: true,
+      value: '',
+      found: false,
+    });
     machine.apply(2, write('put', 'k', 'a', 7, 1));
     machine.apply(3, write('append', 'k', 'b', 7, 2));
     expect(machine.read('k')).toBe('ab');
     expect(machine.appliedIndex).toBe(3);
+  });
+
+  it('tells a missing key from an empty value on a Get, both reading as ""', () => {
+    const machine = new KvStateMachine({ sessionsMax: 10 });
+    machine.apply(1, write('put', 'empty', '', 7, 1));
+    expect(machine.apply(2, { kind: 'get', key: 'empty' })).toEqual({
+      ok: true,
+      value: '',
+      found: true,
+    });
+    expect(machine.readReply('absent')).toEqual({ ok: true, value: '', found: false });
+  });
+
+  it('refuses an append that would grow a value past valueBytesMax, identically on every replica', () => {
+    const run = () => {
+      const machine = new KvStateMachine({ sessionsMax: 10, valueBytesMax: 10 });
+      const replies = [1, 2, 3].map((seq) =>
+        machine.apply(seq, write('append', 'k', 'abcd', 7, seq)),
+      );
+      return { replies, value: machine.read('k'), snapshot: machine.snapshot() };
+    };
+    const first = run();
+    expect(first.replies.map((r) => r.ok)).toEqual([true, true, false]);
+    expect(first.replies[2]).toMatchObject({
+      error: 'BadRequest',
+      message: "append would grow 'k' past 10 bytes",
+    });
+    expect(first.value).toBe('abcdabcd');
+    expect(run().snapshot).toEqual(first.snapshot);
+  });
+
+  it('judges a retried refused append again instead of answering it as a duplicate', () => {
+    const machine = new KvStateMachine({ sessionsMax: 10, valueBytesMax: 4 });
+    machine.apply(1, write('put', 'k', 'abc', 7, 1));
+    expect(machine.apply(2, write('append', 'k', 'de', 7, 2))).toMatchObject({ ok: false });
+    expect(machine.apply(3, write('append', 'k', 'de', 7, 2))).toMatchObject({ ok: false });
+    machine.apply(4, write('put', 'k', '', 8, 1));
+    expect(machine.apply(5, write('append', 'k', 'de', 7, 2))).toEqual({ ok: true });
+    expect(machine.read('k')).toBe('de');
+  });
+
+  it('counts the limit in UTF-8 bytes, not UTF-16 units', () => {
+    const machine = new KvStateMachine({ sessionsMax: 10, valueBytesMax: 5 });
+    expect(machine.apply(1, write('append', 'k', 'éé', 7, 1))).toEqual({ ok: true });
+    expect(machine.apply(2, write('append', 'k', 'é', 7, 2))).toMatchObject({ ok: false });
   });
 
   it('answers a duplicate write from its session without applying it again', () => {

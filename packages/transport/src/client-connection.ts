@@ -8,7 +8,7 @@ import { HandshakeError } from './errors.ts';
 import { FramedSocket } from './framed-socket.ts';
 import type { TransportLimits } from './limits.ts';
 import type { TransportLogger } from './logger.ts';
-import { dial, type TlsOptions } from './tls-options.ts';
+import { type ClientTlsOptions, dial } from './tls-options.ts';
 import { protocolVersion, validateClientInbound } from './wire-frames.ts';
 
 type Answer = ClientReply | AdminReply;
@@ -29,7 +29,7 @@ export class ClientConnection {
   /** Dials `endpoint` and starts the hello. */
   constructor(
     readonly endpoint: Endpoint,
-    tls: TlsOptions | undefined,
+    tls: ClientTlsOptions | undefined,
     private readonly limits: TransportLimits,
     logger: TransportLogger,
   ) {

@@ -3,7 +3,19 @@
 // port), Raft's Transport port over peer links, and the clerk's ClientTransport port over TCP.
 
 export { type Endpoint, formatEndpoint, parseEndpoint } from './address.ts';
-export type { AdminReply, AdminRequest, NodeStatusReport } from './admin-protocol.ts';
+export {
+  type AdminError,
+  type AdminRefusal,
+  type AdminReply,
+  type AdminRequest,
+  adminErrors,
+  type MemberChangeOutcome,
+  type MemberReport,
+  type MembersReport,
+  type NodeStatusReport,
+  type TransferOutcome,
+} from './admin-protocol.ts';
+export { membersReportedMax, validateAdminReply, validateAdminRequest } from './admin-schema.ts';
 export {
   AddressError,
   FrameDecodeError,
@@ -23,7 +35,7 @@ export type { LinkState } from './peer-link.ts';
 export { PeerTransport, type PeerTransportOptions } from './peer-transport.ts';
 export { validateMessage } from './raft-message-schema.ts';
 export { TcpClientTransport, type TcpClientTransportOptions } from './tcp-client-transport.ts';
-export type { TlsOptions } from './tls-options.ts';
+export type { ClientTlsOptions, TlsOptions } from './tls-options.ts';
 export {
   type ClientServer,
   TransportServer,

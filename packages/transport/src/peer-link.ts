@@ -1,6 +1,9 @@
 // One outbound link to one peer: dials, authenticates by challenge–response, and sends queued
-// Raft messages as batches, one frame per flush. On any failure it reconnects after an
-// exponential, jittered, bounded backoff. Delivery is best-effort, as the Transport port allows.
+// Raft messages as batches, one frame per flush and one socket write for all of a flush's frames.
+// The flush runs at the end of the synchronous run that queued the messages (a microtask), so a
+// leader's AppendEntries reach the socket before its own fsync starts (thesis §10.2.1). On any
+// failure it reconnects after an exponential, jittered, bounded backoff. Delivery is
+// best-effort, as the Transport port allows.
 import { type Message, messageBytes, type NodeId } from '@kvraft/raft-core';
 import { type Endpoint, formatEndpoint } from './address.ts';
 import { HandshakeError } from './errors.ts';
@@ -49,7 +52,7 @@ export class PeerLink {
     return this.state;
   }
 
-  /** Queues messages; everything queued in one turn of the event loop goes out as one frame. */
+  /** Queues messages; everything queued in one synchronous run goes out as one frame. */
   enqueue(messages: readonly Message[]): void {
     if (this.state === 'closed') return;
     for (const message of messages) {
@@ -64,9 +67,11 @@ export class PeerLink {
     ) {
       this.queuedBytes -= messageBytes(this.queue.shift()!);
     }
+    // A microtask, not setImmediate: the driver queues a Ready's messages before it starts the
+    // save, so this flush is queued before the persister's group commit and writes first.
     if (this.state === 'open' && !this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      queueMicrotask(() => this.flush());
     }
   }
 
@@ -98,6 +103,8 @@ export class PeerLink {
       // A batch that cannot be sent (too large, socket backed up) is dropped: Raft retries.
       connection.send({ kind: 'raft', messages: batch });
     }
+    // Write now rather than one more microtask later, behind whatever was queued meanwhile.
+    connection.flush();
   }
 
   private connect(): void {
@@ -171,7 +178,10 @@ export class PeerLink {
 
   private scheduleReconnect(wasOpen: boolean): void {
     if (this.state === 'closed') return;
-    if (wasOpen) this.failures = 0;
+    if (wasOpen) {
+      this.failures = 0;
+      this.options.logger.info({ peer: this.options.peerId }, 'peer link closed');
+    }
     const { reconnectDelayMsMin, reconnectDelayMsMax } = this.options.limits;
     const exponent = Math.min(this.failures, 20);
     const delayMs = Math.min(reconnectDelayMsMax, reconnectDelayMsMin * 2 ** exponent);

@@ -1,8 +1,9 @@
 // Raft's Transport port over TCP: one outbound PeerLink per peer, messages grouped by
 // destination. Receiving is the TransportServer's job (the node's single listening port),
-// which hands authenticated peers' batches to the handler the node registers there.
+// which hands authenticated peers' batches to the handler the node registers there. Links are
+// added and removed at runtime as the membership changes.
 import type { Message, NodeId, Transport } from '@kvraft/raft-core';
-import type { Endpoint } from './address.ts';
+import { type Endpoint, formatEndpoint } from './address.ts';
 import { resolveTransportLimits, type TransportLimits } from './limits.ts';
 import { silentLogger, type TransportLogger } from './logger.ts';
 import { type LinkState, PeerLink } from './peer-link.ts';
@@ -27,26 +28,52 @@ export class PeerTransport implements Transport {
   private readonly links = new Map<NodeId, PeerLink>();
   private readonly logger: TransportLogger;
   private readonly unknownPeersLogged = new Set<NodeId>();
+  private readonly endpoints = new Map<NodeId, Endpoint>();
+  private readonly limits: TransportLimits;
 
   /** Creates a link per peer and starts dialing them all. */
-  constructor(options: PeerTransportOptions) {
-    const limits = resolveTransportLimits(options.limits);
+  constructor(private readonly options: PeerTransportOptions) {
+    this.limits = resolveTransportLimits(options.limits);
     this.logger = options.logger ?? silentLogger;
-    for (const [peerId, endpoint] of options.peers) {
-      if (peerId === options.nodeId) continue;
-      const link = new PeerLink({
-        selfId: options.nodeId,
-        peerId,
-        endpoint,
-        cluster: options.cluster,
-        secret: options.secret,
-        tls: options.tls,
-        limits,
-        logger: this.logger,
-        onState: options.onLinkState ?? (() => {}),
-      });
-      this.links.set(peerId, link);
-    }
+    for (const [peerId, endpoint] of options.peers) this.addPeer(peerId, endpoint);
+  }
+
+  /**
+   * Adds a link to `peerId` at `endpoint` and starts dialing it, or re-points an existing link
+   * whose endpoint changed (membership, thesis §4.3: a new member's address arrives in its config
+   * entry). This node's own id is ignored.
+   */
+  addPeer(peerId: NodeId, endpoint: Endpoint): void {
+    if (peerId === this.options.nodeId) return;
+    const existing = this.endpoints.get(peerId);
+    if (existing !== undefined && formatEndpoint(existing) === formatEndpoint(endpoint)) return;
+    this.removePeer(peerId);
+    const link = new PeerLink({
+      selfId: this.options.nodeId,
+      peerId,
+      endpoint,
+      cluster: this.options.cluster,
+      secret: this.options.secret,
+      tls: this.options.tls,
+      limits: this.limits,
+      logger: this.logger,
+      onState: this.options.onLinkState ?? (() => {}),
+    });
+    this.links.set(peerId, link);
+    this.endpoints.set(peerId, endpoint);
+    this.unknownPeersLogged.delete(peerId);
+  }
+
+  /** Closes and forgets the link to `peerId` (a removed member); unknown ids are ignored. */
+  removePeer(peerId: NodeId): void {
+    this.links.get(peerId)?.close();
+    this.links.delete(peerId);
+    this.endpoints.delete(peerId);
+  }
+
+  /** The endpoint of every peer this transport has a link to. */
+  peerEndpoints(): ReadonlyMap<NodeId, Endpoint> {
+    return new Map(this.endpoints);
   }
 
   /** Queues messages on their destination's link; never throws for an unreachable peer. */

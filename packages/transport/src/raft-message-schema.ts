@@ -1,7 +1,14 @@
 // Structural validation of Raft messages decoded from the wire. Everything a peer sends is
 // untrusted until it passes here: wrong types and unknown message kinds are refused with a
 // message naming the field, before anything reaches the Raft core.
-import type { Entry, Message, MessageType, Snapshot } from '@kvraft/raft-core';
+import {
+  type ConfigState,
+  decodeConfigState,
+  type Entry,
+  type Message,
+  type MessageType,
+  type Snapshot,
+} from '@kvraft/raft-core';
 import { FrameDecodeError } from './errors.ts';
 
 type Fields = Record<string, unknown>;
@@ -9,6 +16,8 @@ type FieldCheck = (value: unknown) => boolean;
 
 const isIndex: FieldCheck = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isBool: FieldCheck = (v) => typeof v === 'boolean';
+// Fields added after the first release: a peer running an older version leaves them out.
+const isOptionalBool: FieldCheck = (v) => v === undefined || typeof v === 'boolean';
 const isBytes: FieldCheck = (v) => v instanceof Uint8Array;
 
 // The scalar fields of each message type beyond the envelope (from, to, term).
@@ -22,9 +31,10 @@ const scalarFields: Record<MessageType, Record<string, FieldCheck>> = {
     rejectedIndex: isIndex,
     conflictTerm: isIndex,
     conflictIndex: isIndex,
+    recovering: isOptionalBool,
   },
   Heartbeat: { leaderCommit: isIndex, readContext: isIndex },
-  HeartbeatReply: { readContext: isIndex },
+  HeartbeatReply: { readContext: isIndex, recovering: isOptionalBool },
   InstallSnapshot: {},
   InstallSnapshotReply: { lastIndex: isIndex },
   TimeoutNow: {},
@@ -55,10 +65,16 @@ export function validateMessage(value: unknown): Message {
 function validateEntry(value: unknown, position: number): Entry {
   const e = asFields(value, `entry ${position}`);
   for (const name of ['index', 'term']) expectField(e, name, isIndex, 'Entry');
-  if (e['kind'] !== 'command' && e['kind'] !== 'noop') {
-    throw new FrameDecodeError(`Entry.kind must be 'command' or 'noop', got ${show(e['kind'])}`);
+  const kind = e['kind'];
+  if (kind !== 'command' && kind !== 'noop' && kind !== 'config') {
+    throw new FrameDecodeError(
+      `Entry.kind must be 'command', 'noop' or 'config', got ${show(kind)}`,
+    );
   }
   expectField(e, 'data', isBytes, 'Entry');
+  // Thesis §4.3: a config entry carries the whole next configuration; the core asserts on a
+  // malformed one (a bug there), so a peer's is checked here first.
+  if (kind === 'config') validateConfig(decodedConfig(e['data'] as Uint8Array), 'config entry');
   return value as Entry;
 }
 
@@ -66,7 +82,37 @@ function validateSnapshot(value: unknown): Snapshot {
   const s = asFields(value, 'snapshot');
   for (const name of ['index', 'term']) expectField(s, name, isIndex, 'Snapshot');
   expectField(s, 'data', isBytes, 'Snapshot');
+  if (s['config'] !== undefined) validateConfig(s['config'], 'Snapshot.config');
   return value as Snapshot;
+}
+
+function decodedConfig(data: Uint8Array): unknown {
+  try {
+    return decodeConfigState(data);
+  } catch (error) {
+    throw new FrameDecodeError(`config entry does not decode: ${String(error).slice(0, 80)}`);
+  }
+}
+
+// A configuration's shape (raft-core's ConfigState): id lists, the auto-leave flag, addresses.
+function validateConfig(value: unknown, what: string): ConfigState {
+  const c = asFields(value, what);
+  for (const name of ['voters', 'outgoingVoters', 'learners', 'learnersNext']) {
+    const list = c[name];
+    if (!Array.isArray(list) || !list.every(isIndex)) {
+      throw new FrameDecodeError(`${what}.${name} must be a list of node ids, got ${show(list)}`);
+    }
+  }
+  if (!isBool(c['autoLeave'])) throw new FrameDecodeError(`${what}.autoLeave must be a boolean`);
+  const addresses = c['addresses'];
+  if (!Array.isArray(addresses)) throw new FrameDecodeError(`${what}.addresses must be a list`);
+  for (const item of addresses) {
+    const a = asFields(item, `${what} address`);
+    if (!isIndex(a['id']) || typeof a['address'] !== 'string') {
+      throw new FrameDecodeError(`${what} has a bad address ${show(item)}`);
+    }
+  }
+  return value as ConfigState;
 }
 
 /** Returns `value` as a plain record, or throws FrameDecodeError naming `what`. */

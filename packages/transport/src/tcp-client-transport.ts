@@ -7,13 +7,14 @@ import type { AdminReply, AdminRequest } from './admin-protocol.ts';
 import { ClientConnection } from './client-connection.ts';
 import { resolveTransportLimits, type TransportLimits } from './limits.ts';
 import { silentLogger, type TransportLogger } from './logger.ts';
-import type { TlsOptions } from './tls-options.ts';
+import type { ClientTlsOptions } from './tls-options.ts';
 
 /** Options of a TCP client transport. */
 export interface TcpClientTransportOptions {
   /** Each server's endpoint (`host:port` or parsed), keyed by its node id, as `call` names it. */
   readonly servers: ReadonlyMap<number, string | Endpoint>;
-  readonly tls?: TlsOptions;
+  /** Dial every server over TLS, trusting `tls.ca` (a client certificate is optional). */
+  readonly tls?: ClientTlsOptions;
   readonly limits?: Partial<TransportLimits>;
   readonly logger?: TransportLogger;
 }
@@ -52,12 +53,19 @@ export class TcpClientTransport {
       : connection.request(request, timeoutMs);
   }
 
-  /** Sends an admin request to server `server`; resolves with its reply or undefined. */
-  admin(server: number, request: AdminRequest, timeoutMs: number): Promise<AdminReply | undefined> {
+  /**
+   * Sends an admin request to server `server`; resolves with its reply (of the request's kind),
+   * or undefined when lost or answered with another kind.
+   */
+  async admin<K extends AdminRequest['kind']>(
+    server: number,
+    request: Extract<AdminRequest, { kind: K }>,
+    timeoutMs: number,
+  ): Promise<Extract<AdminReply, { kind: K }> | undefined> {
     const connection = this.connectionTo(server);
-    return connection === undefined
-      ? Promise.resolve(undefined)
-      : connection.admin(request, timeoutMs);
+    if (connection === undefined) return undefined;
+    const reply = await connection.admin(request, timeoutMs);
+    return reply?.kind === request.kind ? (reply as Extract<AdminReply, { kind: K }>) : undefined;
   }
 
   /** Closes every connection; later calls resolve with undefined. */

@@ -4,14 +4,23 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Endpoint } from './address.ts';
 
-/** TLS material, as PEM strings or buffers. */
-export interface TlsOptions {
-  readonly cert: string | Buffer;
-  readonly key: string | Buffer;
-  /** The CA that signed the certificates; required to verify the other end. */
+/**
+ * TLS material of a client that only dials: the CA to trust, and a certificate and key only
+ * when the server asks for one (PEM strings or buffers).
+ */
+export interface ClientTlsOptions {
+  readonly cert?: string | Buffer;
+  readonly key?: string | Buffer;
+  /** The CA that signed the server's certificate; required to verify the other end. */
   readonly ca?: string | Buffer;
   /** Skip hostname checks (peers are already authenticated by the cluster secret). */
   readonly verifyHostname?: boolean;
+}
+
+/** TLS material of a node, which also listens, so it must have a certificate and key. */
+export interface TlsOptions extends ClientTlsOptions {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
 }
 
 /** Creates a TCP or TLS server for `onSocket`. */
@@ -27,7 +36,7 @@ export function createServer(
 /** Dials `endpoint` over TCP or TLS; the socket emits 'connect' or 'secureConnect' when up. */
 export function dial(
   endpoint: Endpoint,
-  tlsOptions: TlsOptions | undefined,
+  tlsOptions: ClientTlsOptions | undefined,
 ): { socket: net.Socket; readyEvent: 'connect' | 'secureConnect' } {
   if (tlsOptions === undefined) {
     return {
@@ -39,8 +48,8 @@ export function dial(
   const socket = tls.connect({
     host: endpoint.host,
     port: endpoint.port,
-    cert,
-    key,
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
     ...(ca === undefined ? {} : { ca }),
     ...(tlsOptions.verifyHostname === false ? { checkServerIdentity: () => undefined } : {}),
   });

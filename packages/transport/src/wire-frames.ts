@@ -4,7 +4,8 @@
 
 import type { ClientReply, ClientRequest } from '@kvraft/kv-service';
 import type { Message, NodeId } from '@kvraft/raft-core';
-import type { AdminReply, AdminRequest, NodeStatusReport } from './admin-protocol.ts';
+import type { AdminReply, AdminRequest } from './admin-protocol.ts';
+import { validateAdminReply, validateAdminRequest } from './admin-schema.ts';
 import { FrameDecodeError } from './errors.ts';
 import { asFields, show, validateMessage } from './raft-message-schema.ts';
 
@@ -112,8 +113,7 @@ export function validateServerInbound(value: unknown): ServerInbound {
       return value as CallFrame;
     case 'admin':
       if (!isId(f['id'])) throw bad('admin', 'id', f['id']);
-      if (asFields(f['admin'], 'admin')['kind'] !== 'status')
-        throw bad('admin', 'admin.kind', f['admin']);
+      validateAdminRequest(f['admin']);
       return value as CallFrame;
     default:
       throw new FrameDecodeError(`unknown frame kind ${show(f['kind'])}`);
@@ -150,7 +150,7 @@ export function validateClientInbound(value: unknown): ClientInbound {
       return value as AnswerFrame;
     case 'adminReply':
       if (!isId(f['id'])) throw bad('adminReply', 'id', f['id']);
-      validateStatus(asFields(f['reply'], 'adminReply.reply')['status']);
+      validateAdminReply(f['reply']);
       return value as AnswerFrame;
     default:
       throw new FrameDecodeError(`unknown frame kind ${show(f['kind'])}`);
@@ -193,16 +193,4 @@ export function validateClientReply(value: unknown): ClientReply {
   if (!isOptional(r['leaderHint'], 'number')) throw bad('reply', 'leaderHint', r['leaderHint']);
   if (!isOptional(r['message'], 'string')) throw bad('reply', 'message', r['message']);
   return value as ClientReply;
-}
-
-function validateStatus(value: unknown): NodeStatusReport {
-  const s = asFields(value, 'status');
-  for (const name of ['nodeId', 'term', 'commitIndex', 'appliedIndex', 'raftStateBytes']) {
-    if (!isId(s[name])) throw bad('status', name, s[name]);
-  }
-  if (!isId(s['snapshotBytes'])) throw bad('status', 'snapshotBytes', s['snapshotBytes']);
-  if (typeof s['role'] !== 'string') throw bad('status', 'role', s['role']);
-  if (s['leaderId'] !== null && !isId(s['leaderId']))
-    throw bad('status', 'leaderId', s['leaderId']);
-  return value as NodeStatusReport;
 }

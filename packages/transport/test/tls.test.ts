@@ -128,4 +128,19 @@ describe('TLS', () => {
     expect(await plain.call(1, request, 1000)).toBeUndefined();
     expect(await stranger.call(1, request, 1000)).toBeUndefined();
   });
+
+  it('answers a client that has only the CA and no certificate of its own', async () => {
+    const server = await listen(1, trusted);
+    server.setClientServer(echoClientServer(1));
+    const request = { kind: 'get', key: 'k', clientId: 1, seq: 0 } as const;
+    const endpoints = new Map([[1, server.endpoint()]]);
+    const caOnly = new TcpClientTransport({ servers: endpoints, tls: { ca: trusted.ca! } });
+    const wrongCa = new TcpClientTransport({ servers: endpoints, tls: { ca: untrusted.ca! } });
+    cleanups.push(
+      () => caOnly.close(),
+      () => wrongCa.close(),
+    );
+    expect(await caOnly.call(1, request, 5000)).toEqual({ ok: true, value: 'get:k' });
+    expect(await wrongCa.call(1, request, 1000)).toBeUndefined();
+  });
 });
