@@ -131,5 +131,6 @@ export class AppliedLogs {
 }
 
 function appliedValueOf(message: ApplyMsg & { kind: 'entry' }): AppliedValue {
-  return message.entry.kind === 'noop' ? null : decodeCommand(message.entry.data);
+  // No-ops and configuration entries carry no tester command.
+  return message.entry.kind === 'command' ? decodeCommand(message.entry.data) : null;
 }

@@ -12,7 +12,13 @@ export {
 export { type DemoSummary, runDemo } from './demo-story.ts';
 export { diskLatency } from './disk-latency.ts';
 export { EventQueue, type ScheduledEvent } from './event-queue.ts';
-export { describeFaultMix, drawFaultMix, type FaultMix } from './fault-mix.ts';
+export {
+  describeFaultMix,
+  drawFaultMix,
+  type FaultMix,
+  type FaultMixOptions,
+  type StorageFaultMix,
+} from './fault-mix.ts';
 export { appendItem, checkClientAppends, checkConcurrentAppends } from './kv/append-checks.ts';
 export { type ClientHandler, ClientNetwork, clientNetworkTiming } from './kv/client-network.ts';
 export { type GenericTestOptions, genericTest, genericTestSpeed } from './kv/generic-test.ts';
@@ -38,7 +44,19 @@ export {
   snapshotSize,
   unreliableOneKey,
 } from './kv/scripted-tests.ts';
+export {
+  type WipedVoterOutcome,
+  wipedVoterAppends,
+  wipedVoterSchedule,
+} from './kv/storage-loss.ts';
 export { TestClerk, type TestClerkHost } from './kv/test-clerk.ts';
+export { runOnSim, type SimRunOptions } from './nemesis/run-on-sim.ts';
+export {
+  SimClusterControl,
+  type SimDiskOutcome,
+  type SimLink,
+  type SimLinkFaults,
+} from './nemesis/sim-cluster-control.ts';
 export {
   assertFaults,
   faultsReliable,
@@ -47,6 +65,7 @@ export {
 } from './network-faults.ts';
 export {
   clusterTiming,
+  type DetectedLoss,
   RaftCluster,
   type RaftClusterOptions,
   type RaftKnobs,
@@ -73,4 +92,20 @@ export {
   type NetworkStats,
   SimNetwork,
 } from './sim-network.ts';
-export { faultMixOf, runSwarmSeed, type SwarmResult, swarmLimits } from './swarm.ts';
+export {
+  damageStore,
+  describeStorageFault,
+  type StorageDamage,
+  type StorageFault,
+  type StorageFaultKind,
+  storageFaultKinds,
+} from './storage-faults.ts';
+export {
+  faultMixOf,
+  runSwarmSeed,
+  type SwarmOptions,
+  type SwarmResult,
+  swarmLimits,
+  swarmReplayCommand,
+} from './swarm.ts';
+export { type WatermarkedStoreOptions, watermarkedStore } from './watermarked-store.ts';

@@ -2,7 +2,10 @@
 // on one SimNetwork, their MemoryPersisters (copied on every crash, so only acknowledged saves
 // survive), the appliers' histories, and the helpers the scenarios call: crash1/start1,
 // connect/disconnect, checkOneLeader, checkTerms, checkNoLeader, nCommitted, wait and one.
-// Helpers fail by throwing AssertionError, which ends the run with its seed.
+// Helpers fail by throwing AssertionError, which ends the run with its seed. With storage
+// protection on (the default) each node's store is wrapped in raft-core's WatermarkedPersister,
+// whose ack watermark lives in a MemoryWatermarkStore that outlives the store's damage
+// (storage-faults.ts), as a watermark file beside a real store does (FAST'18 PAR).
 import { MemoryPersister } from '@kvraft/persister-memory';
 import {
   type ApplyMsg,
@@ -10,17 +13,22 @@ import {
   assert,
   type LogIndex,
   type NodeId,
+  type Persister,
   type Prng,
   RaftNode,
   type RaftOptions,
   type Term,
 } from '@kvraft/raft-core';
+import { MemoryWatermarkStore } from '@kvraft/raft-core/persister-kit';
+import { type RaftBugs, withRaftBugs } from '@kvraft/raft-core/testing/bugs';
 import { AppliedLogs } from './applied-logs.ts';
 import { type AppliedValue, type Command, encodeCommand } from './command-codec.ts';
 import { diskLatency } from './disk-latency.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SimClock } from './sim-clock.ts';
 import { SimNetwork } from './sim-network.ts';
+import { damageStore, type StorageDamage, type StorageFault } from './storage-faults.ts';
+import { watermarkedStore } from './watermarked-store.ts';
 
 /** How a RaftCluster is built. */
 export interface RaftClusterOptions {
@@ -38,11 +46,37 @@ export interface RaftClusterOptions {
   readonly strictApplyOrder?: boolean;
   /** Raft knobs for every node; the scenarios keep raft-core's defaults. */
   readonly raft?: RaftKnobs;
+  /**
+   * Servers 0..bootstrapCount-1 form the bootstrap configuration; the rest start empty, outside
+   * it (`peers: []`), and join through membership changes (thesis §4.3). Default: all of them.
+   */
+  readonly bootstrapCount?: number;
+  /**
+   * Wrap each store in a WatermarkedPersister (default true), so a store that comes back with
+   * less than it acknowledged is detected at boot; false runs the bare store, which trusts it.
+   */
+  readonly storageProtection?: boolean;
+  /** TEST ONLY: deliberate Raft bugs every node runs with (raft-core's bugs.ts); default none. */
+  readonly raftBugs?: RaftBugs;
+}
+
+/** A store loss a WatermarkedPersister detected at boot. */
+export interface DetectedLoss {
+  readonly node: NodeId;
+  readonly losses: readonly string[];
 }
 
 /** The Raft options a cluster may override for all of its nodes. */
 export type RaftKnobs = Partial<
-  Pick<RaftOptions, 'electionTimeoutTicks' | 'heartbeatTicks' | 'preVote' | 'checkQuorum'>
+  Pick<
+    RaftOptions,
+    | 'electionTimeoutTicks'
+    | 'heartbeatTicks'
+    | 'preVote'
+    | 'checkQuorum'
+    | 'promoteLagEntriesMax'
+    | 'appendBytesMax'
+  >
 >;
 
 /** The tester's agreement and election timing (SCENARIOS.md §2.1). */
@@ -79,6 +113,10 @@ export class RaftCluster {
   readonly persisters: Array<MemoryPersister | null> = [];
   /** Whether each server is connected (config.go's connected[]). */
   readonly connected: boolean[] = [];
+  /** Each server's ack watermark, kept outside its store so it survives the store's damage. */
+  readonly watermarks: MemoryWatermarkStore[] = [];
+  /** Every loss a WatermarkedPersister found at boot, in order (empty without storage faults). */
+  readonly detectedLosses: DetectedLoss[] = [];
   /** The test script's own random numbers (Go's rand in the tests). */
   readonly random: Prng;
   private readonly generations: number[] = [];
@@ -99,12 +137,18 @@ export class RaftCluster {
       this.persisters.push(null);
       this.connected.push(false);
       this.generations.push(0);
+      this.watermarks.push(new MemoryWatermarkStore());
     }
   }
 
   /** Builds the cluster, starts every server and connects them all (make_config). */
   static async create(options: RaftClusterOptions): Promise<RaftCluster> {
     assert(options.serverCount >= 1, 'cluster: serverCount must be >= 1');
+    const bootstrapCount = options.bootstrapCount ?? options.serverCount;
+    assert(
+      bootstrapCount >= 1 && bootstrapCount <= options.serverCount,
+      'cluster: bootstrapCount must be in [1, serverCount]',
+    );
     const cluster = new RaftCluster(options);
     cluster.network.setReliable(!options.unreliable);
     cluster.network.setLongReordering(false);
@@ -121,6 +165,11 @@ export class RaftCluster {
   /** The scheduler's sleep; scripts wait only through this. */
   sleep(ms: number): Promise<void> {
     return this.options.scheduler.sleep(ms);
+  }
+
+  /** Virtual milliseconds now. */
+  nowMs(): number {
+    return this.options.scheduler.nowMs;
   }
 
   /** Switches labrpc reliability (network-wide). */
@@ -158,6 +207,7 @@ export class RaftCluster {
     const saved = this.persisters[i];
     const persister = saved ? saved.copy({ saveDelay }) : new MemoryPersister({ saveDelay });
     this.persisters[i] = persister;
+    const storage = this.protect(i, generation, persister);
     const transport = this.network.add(i);
     const holder: { node: RaftNode | null } = { node: null };
     const pending: Array<{ index: LogIndex; data: Uint8Array }> = [];
@@ -172,11 +222,11 @@ export class RaftCluster {
       });
     };
     const node = await RaftNode.start({
-      ...this.options.raft,
+      ...withRaftBugs({ ...this.options.raft }, this.options.raftBugs ?? {}),
       id: i,
-      peers: this.nodes.map((_, peer) => peer),
+      peers: this.bootstrapPeers(i),
       prng: this.nodePrng.fork(),
-      persister,
+      persister: storage,
       transport,
       clock: this.clock,
       apply,
@@ -189,6 +239,35 @@ export class RaftCluster {
     this.nodes[i] = node;
     for (const { index, data } of pending) node.snapshot(index, data);
     this.network.listen(i, (message) => node.receive(message));
+  }
+
+  /**
+   * Replaces stopped server i's saved state with a damaged copy (storage-faults.ts); its ack
+   * watermark is left as it was, as a watermark file outside a damaged store would be.
+   */
+  async damageStore(i: NodeId, fault: StorageFault): Promise<StorageDamage | null> {
+    assert(this.nodes[i] === null, `damageStore: server ${i} is running`);
+    const saved = this.persisters[i];
+    if (saved === null || saved === undefined) return null;
+    const damage = await damageStore(saved, fault);
+    this.persisters[i] = damage.store;
+    return damage;
+  }
+
+  // The store the node runs on: the bare one, or one whose acknowledgements the watermark covers.
+  private protect(i: NodeId, generation: number, store: MemoryPersister): Persister {
+    if (this.options.storageProtection === false) return store;
+    return watermarkedStore(store, this.watermarks[i]!, {
+      alive: () => this.generations[i] === generation,
+      onLoss: (losses) => this.detectedLosses.push({ node: i, losses }),
+    });
+  }
+
+  // A server outside the bootstrap configuration starts with none and learns it from the leader.
+  private bootstrapPeers(i: NodeId): NodeId[] {
+    const count = this.options.bootstrapCount ?? this.n;
+    if (i >= count) return [];
+    return Array.from({ length: count }, (_, peer) => peer);
   }
 
   private applyTo(

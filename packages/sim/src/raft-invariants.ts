@@ -1,10 +1,15 @@
 // Raft's safety properties (paper Figure 3), checked after every simulator event against the
 // live nodes: Election Safety (one leader per term), Log Matching, Leader Completeness, State
-// Machine Safety (one committed entry per index), and per-incarnation monotonic commit indexes.
+// Machine Safety (one committed entry per index), per-incarnation monotonic commit indexes, and
+// configuration agreement (thesis §4.3): every node that has applied index i holds the same
+// configuration there, and it is the one its own log's last config entry at or below i names.
 // Apply-side checks (exact order, same command per index) live in AppliedLogs. Checks are
 // incremental: a node's log is rescanned only from the first entry that changed.
 import {
   AssertionError,
+  type ConfigState,
+  configKey,
+  decodeConfigState,
   type Entry,
   type LogIndex,
   type NodeId,
@@ -19,6 +24,9 @@ interface NodeView {
   checked: readonly Entry[];
   checkedSnapshotIndex: LogIndex;
   leaderTerm: Term;
+  /** The configuration and applied index last checked (compared by identity to skip work). */
+  checkedConfig: ConfigState | null;
+  checkedAppliedIndex: LogIndex;
 }
 
 interface EntryFact {
@@ -37,6 +45,9 @@ export class RaftInvariants {
    * reported it committed (the entry was committed in that term or earlier).
    */
   private readonly committed = new Map<LogIndex, { term: Term; key: string; byTerm: Term }>();
+  /** The configuration every node reported at each applied index (canonical keys). */
+  private readonly configAt = new Map<LogIndex, string>();
+  private readonly configKeys = new WeakMap<ConfigState, string>();
   /** Checks run so far. */
   checkCount = 0;
   /** The highest index known committed anywhere; a ReadIndex started now must return at least this. */
@@ -59,7 +70,15 @@ export class RaftInvariants {
     const generation = this.cluster.generation(i);
     let view = this.views[i];
     if (view === null || view === undefined || view.generation !== generation) {
-      view = { generation, commitIndex: 0, checked: [], checkedSnapshotIndex: -1, leaderTerm: -1 };
+      view = {
+        generation,
+        commitIndex: 0,
+        checked: [],
+        checkedSnapshotIndex: -1,
+        leaderTerm: -1,
+        checkedConfig: null,
+        checkedAppliedIndex: -1,
+      };
       this.views[i] = view;
     }
     const status = node.status();
@@ -73,6 +92,11 @@ export class RaftInvariants {
       () => `node ${i}: commitIndex ${status.commitIndex} beyond lastIndex ${status.lastIndex}`,
     );
     this.checkLog(i, view, entries, status.snapshotIndex, status.snapshotTerm);
+    if (status.config !== view.checkedConfig || status.appliedIndex !== view.checkedAppliedIndex) {
+      this.checkConfig(i, status, status.config !== view.checkedConfig ? entries : null);
+      view.checkedConfig = status.config;
+      view.checkedAppliedIndex = status.appliedIndex;
+    }
     if (status.commitIndex > view.commitIndex) {
       const range = { from: view.commitIndex, to: status.commitIndex, term: status.term };
       this.recordCommitted(i, entries, status.snapshotIndex, range);
@@ -108,6 +132,48 @@ export class RaftInvariants {
     }
     view.checked = entries.slice();
     view.checkedSnapshotIndex = snapshotIndex;
+  }
+
+  // Configuration agreement per index (thesis §4.3). A node that joined with no configuration
+  // and has not yet applied one (voters empty, from index 0) has nothing to agree on yet.
+  private checkConfig(
+    i: NodeId,
+    status: { config: ConfigState; configIndex: LogIndex; appliedIndex: LogIndex },
+    entries: readonly Entry[] | null,
+  ): void {
+    const { config, configIndex, appliedIndex } = status;
+    if (configIndex === 0 && config.voters.length === 0) return;
+    const key = this.keyOf(config);
+    const known = this.configAt.get(appliedIndex);
+    if (known === undefined) this.configAt.set(appliedIndex, key);
+    violation(
+      known === undefined || known === key,
+      () =>
+        `node ${i}: configuration at applied index ${appliedIndex} is ${key}, elsewhere ${known}`,
+    );
+    // The log check runs when the configuration object changed (a new one was adopted).
+    if (entries === null) return;
+    let last: Entry | undefined;
+    for (const entry of entries) {
+      if (entry.index > appliedIndex) break;
+      if (entry.kind === 'config') last = entry;
+    }
+    if (last === undefined) return;
+    const fromLog = last;
+    violation(
+      configIndex === fromLog.index && configKey(decodeConfigState(fromLog.data)) === key,
+      () =>
+        `node ${i}: applied configuration from index ${configIndex} is not its log's config entry ${fromLog.index}`,
+    );
+  }
+
+  private keyOf(config: ConfigState): string {
+    let key = this.configKeys.get(config);
+    if (key === undefined) {
+      key = configKey(config);
+      this.configKeys.set(config, key);
+    }
+    return key;
   }
 
   // Log Matching (Raft §5.3): entries with equal index and term hold the same command and

@@ -3,12 +3,15 @@
 // caller can print a replay command. Same seed, same code: same run, event for event.
 import { createPrng } from '@kvraft/raft-core';
 import { RaftCluster, type RaftClusterOptions } from './raft-cluster.ts';
+import { RaftInvariants } from './raft-invariants.ts';
 import { Scheduler, type SchedulerLimits, schedulerLimitsDefault } from './scheduler.ts';
 
 /** How to run one scenario. */
 export interface RaftScenarioOptions extends Omit<RaftClusterOptions, 'scheduler' | 'prng'> {
   readonly seed: number;
   readonly limits?: SchedulerLimits;
+  /** Check RaftInvariants (safety and configuration agreement) after every event. */
+  readonly checkInvariants?: boolean;
 }
 
 /** What a passed scenario cost, plus the tester's "Passed" line counters. */
@@ -48,6 +51,10 @@ export async function runRaftScenario(
   let cluster: RaftCluster | null = null;
   const body = async (): Promise<void> => {
     cluster = await RaftCluster.create({ ...options, scheduler, prng });
+    if (options.checkInvariants) {
+      const invariants = new RaftInvariants(cluster);
+      scheduler.observe(() => invariants.check());
+    }
     try {
       await script(cluster);
     } finally {

@@ -21,6 +21,15 @@ describe('determinism', () => {
     expect(await runSwarmSeed(12)).toEqual(await runSwarmSeed(12));
   });
 
+  it('replays a storage-fault swarm seed identically, protected or not', async () => {
+    for (const storageProtection of [true, false]) {
+      const options = { storageFaults: true, storageProtection };
+      const first = await runSwarmSeed(22, options);
+      expect(first.storageFaultCount).toBeGreaterThan(0);
+      expect(await runSwarmSeed(22, options)).toEqual(first);
+    }
+  });
+
   it('replays the demo transcript identically', async () => {
     const transcript = async (): Promise<string[]> => {
       const lines: string[] = [];

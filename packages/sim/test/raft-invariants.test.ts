@@ -2,7 +2,7 @@
 // checker that never fires proves nothing). Method: feed RaftInvariants a fake cluster of hand-
 // written node states, one violation per test, and expect the matching error; a consistent
 // history must pass.
-import type { Entry, NodeStatus } from '@kvraft/raft-core';
+import { bootstrapConfig, type Entry, encodeConfigState, type NodeStatus } from '@kvraft/raft-core';
 import { describe, expect, it } from 'vitest';
 import { type RaftCluster, RaftInvariants } from '../src/index.ts';
 
@@ -28,6 +28,9 @@ function fakeCluster(nodes: FakeNode[]): RaftCluster {
     lastIndex: 0,
     snapshotIndex: 0,
     snapshotTerm: 0,
+    config: bootstrapConfig([0, 1]),
+    configIndex: 0,
+    recovering: false,
   };
   const live = nodes.map((fake) => ({
     status: (): NodeStatus => ({ ...base, lastIndex: fake.log.length, ...fake.status }),
@@ -37,6 +40,21 @@ function fakeCluster(nodes: FakeNode[]): RaftCluster {
 }
 
 describe('RaftInvariants', () => {
+  it('catches two nodes with different configurations at the same applied index', () => {
+    const nodes = [
+      { status: { appliedIndex: 3 }, log: [] },
+      { status: { appliedIndex: 3, config: bootstrapConfig([0, 1, 2]) }, log: [] },
+    ];
+    expect(() => new RaftInvariants(fakeCluster(nodes)).check()).toThrow(/configuration at/);
+  });
+
+  it('catches a configuration that is not the one its own applied log names', () => {
+    const data = encodeConfigState(bootstrapConfig([0, 1, 2]));
+    const log: Entry[] = [entry(1, 1, 'a'), { index: 2, term: 1, kind: 'config', data }];
+    const nodes = [{ status: { appliedIndex: 2, commitIndex: 2, configIndex: 2 }, log }];
+    expect(() => new RaftInvariants(fakeCluster(nodes)).check()).toThrow(/log's config entry/);
+  });
+
   it('accepts consistent logs, commits and one leader per term', () => {
     const log = [entry(1, 1, 'a'), entry(2, 1, 'b')];
     const nodes = [

@@ -1,7 +1,8 @@
 // Goal: Raft stays safe under every fault mix the swarm draws, and live once healed. Method: run
 // a fixed range of swarm seeds (SIM_SEED runs just one); each seed checks Election Safety, Log
 // Matching, Leader Completeness, State Machine Safety, monotonic commit and exact apply order
-// after every event, then a liveness phase. A failure prints its seed, fault mix and replay.
+// after every event, then a liveness phase; the ack watermark (on by default) must find no loss
+// after an ordinary crash. A failure prints its seed, fault mix and replay.
 import { describe, expect, it } from 'vitest';
 import { describeFaultMix, faultMixOf, runSwarmSeed, SimulationFailure } from '../src/index.ts';
 
@@ -29,6 +30,8 @@ describe('swarm', () => {
         const result = await runSwarmSeed(seed);
         virtualMs += result.timeMs;
         maxIndexTotal += result.maxIndex;
+        // Ordinary crashes of stores whose saves were durable never look like a loss.
+        expect(result.detectedLossCount, `seed ${seed}`).toBe(0);
       } catch (error) {
         if (!(error instanceof SimulationFailure)) throw error;
         const replay = `npm run sim -- --seed ${seed}   (or SIM_SEED=${seed} npx vitest run packages/sim -t swarm)`;

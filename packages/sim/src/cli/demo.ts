@@ -1,16 +1,17 @@
 // `npm run sim:demo [-- --seed S]`: runs the demo story on a simulated 5-node cluster and prints its
 // transcript and summary. Deterministic from --seed; only printing and wall time live here.
+import { Command, Option } from 'commander';
 import { runDemo } from '../index.ts';
+import { integerIn, seedMax } from './integer-flag.ts';
 
-function parseSeed(argv: readonly string[]): number {
-  const at = argv.indexOf('--seed');
-  if (at === -1) return 1;
-  const seed = Number(argv[at + 1]);
-  if (!Number.isSafeInteger(seed)) throw new Error('--seed needs an integer');
-  return seed;
-}
-
-const seed = parseSeed(process.argv.slice(2));
+const { seed } = new Command('sim:demo')
+  .description('the demo story on a simulated 5-node cluster: a transcript and a summary')
+  .addOption(
+    new Option('--seed <s>', 'which run to tell').argParser(integerIn(0, seedMax)).default(1),
+  )
+  .showHelpAfterError()
+  .parse(process.argv)
+  .opts<{ seed: number }>();
 console.log(`kvraft demo: 5 Raft nodes on a simulated network, seed ${seed}\n`);
 const wallStart = performance.now();
 const summary = await runDemo(seed, (line) => console.log(line));

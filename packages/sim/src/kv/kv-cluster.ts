@@ -1,16 +1,21 @@
 // The kvraft scenario harness: the original tester's config.go in our words (SCENARIOS.md §1.1).
 // N KvServers on a SimNetwork for Raft and a separate ClientNetwork for clerks (shuffled end
 // lists; partitions cut server links only), crash = cut links, delete from both networks, keep a
-// copy of the persister, stop; restart from a copy. Every clerk operation is recorded.
+// copy of the persister, stop; restart from a copy. Every clerk operation is recorded. With
+// storage protection on (the default) each store runs behind a WatermarkedPersister whose
+// watermark outlives damage to the store (FAST'18 PAR), as in RaftCluster.
 import { Clerk } from '@kvraft/clerk';
 import type { KvServer } from '@kvraft/kv-service';
-import { createKvServerForTesting, type KvServerBugs } from '@kvraft/kv-service/testing';
+import { createKvServerForTesting, type KvTestBugs } from '@kvraft/kv-service/testing';
 import { MemoryPersister } from '@kvraft/persister-memory';
-import { AssertionError, assert, type NodeId, type Prng } from '@kvraft/raft-core';
+import { AssertionError, assert, type NodeId, type Persister, type Prng } from '@kvraft/raft-core';
+import { MemoryWatermarkStore } from '@kvraft/raft-core/persister-kit';
 import { diskLatency } from '../disk-latency.ts';
 import type { Scheduler } from '../scheduler.ts';
 import { SimClock } from '../sim-clock.ts';
 import { SimNetwork } from '../sim-network.ts';
+import { damageStore, type StorageDamage, type StorageFault } from '../storage-faults.ts';
+import { watermarkedStore } from '../watermarked-store.ts';
 import { ClientNetwork } from './client-network.ts';
 import { KvHistory } from './kv-history.ts';
 import { TestClerk } from './test-clerk.ts';
@@ -23,13 +28,17 @@ export interface KvClusterOptions {
   readonly unreliable: boolean;
   /** Snapshot threshold in bytes of Raft state; -1 never snapshots. */
   readonly maxraftstate: number;
-  /** TEST ONLY bug switches passed to every server. */
-  readonly bugs?: KvServerBugs;
+  /** TEST ONLY bug switches passed to every server (the KV server's and its Raft node's). */
+  readonly bugs?: KvTestBugs;
   readonly readMode?: 'readindex' | 'log';
   /** Each save waits U[0, diskLatencyMsMax] virtual ms; default 2. */
   readonly diskLatencyMsMax?: number;
   /** Clerk deadline; default Infinity (the original clerks retry forever). */
   readonly operationTimeoutMs?: number;
+  /** Servers 0..bootstrapCount-1 are the bootstrap voters; the rest join later. Default: all. */
+  readonly bootstrapCount?: number;
+  /** Wrap each store in a WatermarkedPersister (default true); false trusts a damaged store. */
+  readonly storageProtection?: boolean;
 }
 
 /** A KV cluster under test with the original tester's helpers. */
@@ -38,6 +47,11 @@ export class KvCluster {
   readonly clientNetwork: ClientNetwork;
   readonly servers: Array<KvServer | null> = [];
   readonly persisters: Array<MemoryPersister | null> = [];
+  /** Each server's ack watermark, kept outside its store so it survives the store's damage. */
+  readonly watermarks: MemoryWatermarkStore[] = [];
+  /** Every loss a WatermarkedPersister found at boot: the server and what its store lost. */
+  readonly detectedLosses: Array<{ readonly node: NodeId; readonly losses: readonly string[] }> =
+    [];
   readonly history: KvHistory;
   /** The test script's own random numbers (Go's rand in the tests). */
   readonly random: Prng;
@@ -65,6 +79,7 @@ export class KvCluster {
       this.servers.push(null);
       this.persisters.push(null);
       this.generations.push(0);
+      this.watermarks.push(new MemoryWatermarkStore());
     }
   }
 
@@ -176,13 +191,15 @@ export class KvCluster {
     const saved = this.persisters[i];
     const persister = saved ? saved.copy({ saveDelay }) : new MemoryPersister({ saveDelay });
     this.persisters[i] = persister;
+    const storage = this.protect(i, generation, persister);
     const transport = this.raftNetwork.add(i);
     const server = await createKvServerForTesting(
       {
         id: i,
-        peers: this.all(),
+        peers: i < (this.options.bootstrapCount ?? this.n) ? this.bootstrapPeers() : [],
+        raft: { addresses: this.bootstrapPeers().map((id) => ({ id, address: `sim-${id}` })) },
         prng: this.nodePrng.fork(),
-        persister,
+        persister: storage,
         transport,
         clock: this.clock,
         maxraftstate: this.options.maxraftstate,
@@ -200,10 +217,33 @@ export class KvCluster {
     this.clientNetwork.register(i, (request) => server.handle(request));
   }
 
+  /** Replaces stopped server i's saved state with a damaged copy; its watermark is kept. */
+  async damageStore(i: NodeId, fault: StorageFault): Promise<StorageDamage | null> {
+    assert(this.servers[i] === null, `damageStore: server ${i} is running`);
+    const saved = this.persisters[i];
+    if (saved === null || saved === undefined) return null;
+    const damage = await damageStore(saved, fault);
+    this.persisters[i] = damage.store;
+    return damage;
+  }
+
+  private protect(i: NodeId, generation: number, store: MemoryPersister): Persister {
+    if (this.options.storageProtection === false) return store;
+    return watermarkedStore(store, this.watermarks[i]!, {
+      alive: () => this.generations[i] === generation,
+      onLoss: (losses) => this.detectedLosses.push({ node: i, losses }),
+    });
+  }
+
   /** Restarts every server (shut down first if running) and reconnects all server links. */
   async restartAll(): Promise<void> {
     for (let i = 0; i < this.n; i++) await this.startServer(i);
     this.connectAll();
+  }
+
+  // The bootstrap configuration every starting server agrees on (thesis §4.3).
+  private bootstrapPeers(): NodeId[] {
+    return this.all().slice(0, this.options.bootstrapCount ?? this.n);
   }
 
   /** A new recorded clerk with a shuffled end list, connected to `to` (default: every server). */

@@ -2,6 +2,8 @@
 // draws a fault mix (servers, clients, unreliable, crashes, partitions, snapshots, random keys,
 // read mode), runs GenericTest under it and checks linearizability. The first failure prints its
 // seed, mix and a one-line replay command. Wall-clock time and console output live here only.
+import { Command, Option } from 'commander';
+import { integerIn, seedMax } from '../../cli/integer-flag.ts';
 import {
   describeKvFaultMix,
   genericTest,
@@ -16,23 +18,22 @@ interface SimKvOptions {
   readonly count: number;
 }
 
+// Commander, so --help works and an unknown flag or a bad number exits non-zero with a message.
 function parseArguments(argv: readonly string[]): SimKvOptions {
-  let from = 1;
-  let count = 10;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = Number(argv[++i]);
-    if (flag === '--seeds') count = value;
-    else if (flag === '--from') from = value;
-    else if (flag === '--seed') {
-      from = value;
-      count = 1;
-    } else throw new Error(`unknown argument ${flag}; use --seeds N, --from N, --seed S`);
-  }
-  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(count) || count < 1) {
-    throw new Error('--seeds, --from and --seed need integer values');
-  }
-  return { from, count };
+  const program = new Command('sim:kv')
+    .description('randomized KV runs under a seeded fault mix, checked for linearizability')
+    .addOption(
+      new Option('--seeds <n>', 'how many seeds to run')
+        .argParser(integerIn(1, seedMax))
+        .default(10),
+    )
+    .addOption(new Option('--from <n>', 'first seed').argParser(integerIn(0, seedMax)).default(1))
+    .addOption(new Option('--seed <s>', 'replay one seed').argParser(integerIn(0, seedMax)))
+    .showHelpAfterError()
+    .parse(argv, { from: 'user' });
+  const options = program.opts<{ seeds: number; from: number; seed?: number }>();
+  if (options.seed !== undefined) return { from: options.seed, count: 1 };
+  return { from: options.from, count: options.seeds };
 }
 
 // The Raft driver runs detached Ready loops; an escaped rejection must fail the current seed.
@@ -91,4 +92,11 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+// NB: not `void main()`: the unhandledRejection hook above would swallow a failure of main
+// itself, and the run would exit 0 having done nothing.
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+}
