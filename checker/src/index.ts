@@ -59,3 +59,7 @@ export {
   generateKvHistory,
   type WorkloadOptions,
 } from './testing/generate-history.ts';
+export {
+  generateRegisterHistory,
+  type RegisterWorkloadOptions,
+} from './testing/generate-register-history.ts';

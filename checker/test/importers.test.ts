@@ -2,6 +2,7 @@
 // reject bad input with a line and reason. Method: small inline texts, checked with the models.
 
 import { describe, expect, it } from 'vitest';
+import { createEdnParser } from '../src/import/edn.ts';
 import { check, importEdn, importPorcupine, kvModel, registerModel } from '../src/index.ts';
 
 describe('importPorcupine', () => {
@@ -107,5 +108,30 @@ describe('importEdn', () => {
       '{:type :invoke, :f :read, :process 0, :time 1}\n{:type :done, :f :read, :process 0, :time 2}',
     );
     expect(result.ok || result.error).toMatchObject({ line: 2, reason: 'unknown-type' });
+  });
+});
+
+describe('createEdnParser', () => {
+  const text = `[{:type :invoke, :f :write, :value 1, :process 0, :time 1} ; a comment with } and ]
+ {:type :ok, :f :write, :value 1, :process 0, :time 2}
+ {:type :invoke, :f :read, :value nil, :process 1, :time 3, :note "a } in a string"}
+ {:type :ok, :f :read, :value 1, :process 1, :time 4}]`;
+
+  it('streams chunks split anywhere to the same history, with lines of the maps', () => {
+    for (const size of [1, 3, 7, 64]) {
+      const parser = createEdnParser();
+      for (let index = 0; index < text.length; index += size) {
+        parser.push(text.slice(index, index + size));
+      }
+      const streamed = parser.end();
+      expect(streamed).toEqual(importEdn(text));
+      expect(streamed.ok && streamed.history.operations.map((o) => o.callLine)).toEqual([1, 3]);
+    }
+  });
+
+  it('names the line and column of a closing bracket that does not match', () => {
+    const result = importEdn('{:type :invoke, :f :read, :value [1 2}, :process 0}');
+    expect(result.ok || result.error).toMatchObject({ line: 1, column: 38, reason: 'bad-edn' });
+    expect(result.ok || result.error.expected).toContain('] to close the vector opened at line 1');
   });
 });

@@ -1,5 +1,5 @@
 // Goal: the JSONL parser accepts the history format and rejects every malformed input with its
-// specific line and reason, never guessing. Method: table tests over small texts, plus a chunked
+// specific line, column, reason and expectation, never guessing. Method: table tests over small texts, plus a chunked
 // streaming run that must equal the one-shot parse.
 
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,9 @@ describe('parseJsonl', () => {
     if (result.ok) return;
     expect(result.error.line).toBe(line);
     expect(result.error.reason).toBe(reason);
+    // Every error points at a column and says what was expected there.
+    expect(result.error.column).toBeGreaterThan(0);
+    expect(result.error.expected).not.toBe('');
   });
 
   it('streams chunks split anywhere to the same history', () => {

@@ -1,6 +1,8 @@
 // Validates events one at a time and pairs them into operations. Every way of making a history
 // (JSONL parser, importers, recorder, shrinker) goes through here, so a History is always valid:
 // one open operation per process, completions match their invocation, time never goes back.
+// Large inputs may drop the events once paired (`retainEvents: false`) and read `bytes`, an
+// estimate of what the history retains, to keep within a memory budget.
 
 import { assert } from '../assert.ts';
 import { type HistoryError, type HistoryResult, historyError } from './history-error.ts';
@@ -12,17 +14,40 @@ interface OpenOperation {
   readonly line: number;
 }
 
+/** Options of HistoryBuilder. */
+export interface HistoryBuilderOptions {
+  /**
+   * Keep the events in `History.events` (default true). Readers of large files turn it off:
+   * the operations hold everything the checks need, and `toJsonl` rebuilds events from them.
+   */
+  readonly retainEvents?: boolean;
+}
+
+// Estimated retained bytes of one Operation object and of one event object (V8, 64-bit).
+const operationBytes = 200;
+const eventBytes = 100;
+
 /** Incremental validator and pairer: push events in order, then finish to get the History. */
 export class HistoryBuilder {
   private readonly events: HistoryEvent[] = [];
   private readonly operations: (Operation | undefined)[] = [];
   private readonly openByProcess = new Map<number, OpenOperation>();
+  private readonly retainEvents: boolean;
   private timeLast = Number.NEGATIVE_INFINITY;
+  /** An estimate of the bytes the history built so far retains. */
+  bytes = 0;
+
+  /** Creates an empty builder. */
+  constructor(options: HistoryBuilderOptions = {}) {
+    this.retainEvents = options.retainEvents ?? true;
+  }
 
   /** Adds one event read from `line`; returns why it is invalid, or undefined when accepted. */
   push(event: HistoryEvent, line: number): HistoryError | undefined {
     if (event.time < this.timeLast) {
-      return historyError(line, 'time-backwards', `time ${event.time} < previous ${this.timeLast}`);
+      return historyError(line, 'time-backwards', `time ${event.time}`, {
+        expected: `a time of at least ${this.timeLast}, the previous event's`,
+      });
     }
     const open = this.openByProcess.get(event.process);
     if (event.type === 'invoke') {
@@ -31,6 +56,9 @@ export class HistoryBuilder {
           line,
           'two-open-ops',
           `process ${event.process} invoked ${event.f} while its ${open.event.f} from line ${open.line} is open`,
+          {
+            expected: `a completion of that ${open.event.f} first (one open operation per process)`,
+          },
         );
       }
       const id = this.operations.length;
@@ -42,15 +70,24 @@ export class HistoryBuilder {
           line,
           'return-without-invoke',
           `process ${event.process} completed ${event.f} with no open invocation`,
+          { expected: `an invoke of process ${event.process} before its completion` },
         );
       }
       const mismatch = completionMismatch(open.event, event);
-      if (mismatch !== undefined) return historyError(line, 'mismatched-return', mismatch);
+      if (mismatch !== undefined) {
+        return historyError(line, 'mismatched-return', mismatch, {
+          expected: `the f and key of the invoke on line ${open.line}`,
+        });
+      }
       this.openByProcess.delete(event.process);
       this.operations[open.id] = pairOperation(open, event, line);
     }
     this.timeLast = event.time;
-    this.events.push(event);
+    if (this.retainEvents) {
+      this.events.push(event);
+      this.bytes += eventBytes;
+    }
+    this.bytes += (event.type === 'invoke' ? operationBytes : 0) + valueBytes(event.value);
     return undefined;
   }
 
@@ -66,6 +103,14 @@ export class HistoryBuilder {
     });
     return { events: this.events, operations };
   }
+}
+
+/** A rough retained size of a parsed JSON value (strings one byte a character plus a header). */
+function valueBytes(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'string') return 24 + value.length;
+  if (typeof value !== 'object') return 16;
+  return 64 + JSON.stringify(value).length * 2;
 }
 
 function completionMismatch(invoke: HistoryEvent, completion: HistoryEvent): string | undefined {
@@ -101,19 +146,26 @@ function makeOperation(
   returnLine: number,
 ): Operation {
   const { event } = open;
-  const base = {
-    id: open.id,
-    process: event.process,
-    f: event.f,
-    input: event.value,
-    output,
-    status,
-    callNs: event.time,
-    returnNs,
-    callLine: open.line,
-    returnLine,
-  };
-  return event.key === undefined ? base : { ...base, key: event.key };
+  const { process, f, key } = event;
+  const callNs = event.time;
+  const callLine = open.line;
+  const input = event.value;
+  // One literal per shape (no spread): this runs once per operation of a large file.
+  return key === undefined
+    ? { id: open.id, process, f, input, output, status, callNs, returnNs, callLine, returnLine }
+    : {
+        id: open.id,
+        process,
+        f,
+        key,
+        input,
+        output,
+        status,
+        callNs,
+        returnNs,
+        callLine,
+        returnLine,
+      };
 }
 
 /** Builds a History from in-memory events (line numbers are the 1-based event positions). */

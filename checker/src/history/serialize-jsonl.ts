@@ -8,7 +8,12 @@ import type { History, HistoryEvent, Operation } from './types.ts';
 
 /** Serializes events as JSON Lines, one event per line, with a trailing newline. */
 export function toJsonl(history: History): string {
-  return history.events.map((event) => `${JSON.stringify(event)}\n`).join('');
+  // A history read without its events (a large file) is written from its operations.
+  const events =
+    history.events.length === 0 && history.operations.length > 0
+      ? historyFromOperations(history.operations).events
+      : history.events;
+  return events.map((event) => `${JSON.stringify(event)}\n`).join('');
 }
 
 /** Builds a valid history holding exactly `operations` (renumbered in invocation order). */

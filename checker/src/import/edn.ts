@@ -1,12 +1,15 @@
 // Imports Jepsen EDN histories (`history.edn`): one map per line, or one vector/list of maps.
 // Client events become history events; :nemesis events are skipped. `jepsen.independent` values
 // ([key value] tuples) become a key and a value. Times come from :time (ns) or the position.
+// Streams: the scanner hands over one map at a time, and only events whose independence is not
+// yet decided are held back.
 
-import { parseEDNString } from 'edn-data';
-import { HistoryBuilder } from '../history/history-builder.ts';
+import { HistoryBuilder, type HistoryBuilderOptions } from '../history/history-builder.ts';
 import { type HistoryError, type HistoryResult, historyError } from '../history/history-error.ts';
+import type { HistoryParser } from '../history/history-parser.ts';
 import type { HistoryEvent } from '../history/types.ts';
-import { ednReadOptions, eventFromEdnRecord } from './edn-record.ts';
+import { readEdnForm } from './edn-record.ts';
+import { createEdnScanner, type EdnForm } from './edn-scanner.ts';
 
 /** Options of `importEdn`. */
 export interface EdnImportOptions {
@@ -17,75 +20,102 @@ export interface EdnImportOptions {
   readonly independent?: boolean;
 }
 
-interface NumberedRecord {
-  readonly line: number;
-  readonly record: unknown;
+interface PlacedEvent {
+  readonly form: EdnForm;
+  readonly event: HistoryEvent;
 }
 
-/** Imports a Jepsen EDN history. For a vector, `line` in errors is the element's 1-based index. */
+/** Creates a streaming Jepsen EDN reader. */
+export function createEdnParser(
+  options: EdnImportOptions & HistoryBuilderOptions = {},
+): HistoryParser {
+  const builder = new HistoryBuilder(options);
+  let independent = options.independent;
+  let invocations = 0;
+  let held: PlacedEvent[] = [];
+  let error: HistoryError | undefined;
+  let position = 0;
+  const add = (placed: PlacedEvent, tuples: boolean): void => {
+    const converted = tuples ? splitIndependent(placed) : placed.event;
+    error = 'kind' in converted ? converted : builder.push(converted, placed.form.line);
+  };
+  const flush = (tuples: boolean): void => {
+    for (const placed of held) if (error === undefined) add(placed, tuples);
+    held = [];
+  };
+  const scanner = createEdnScanner((form) => {
+    if (error !== undefined) return;
+    const event = readEdnForm(form, position);
+    position += 1;
+    if (event === 'skip') return;
+    if ('kind' in event) {
+      error = event;
+      return;
+    }
+    if (independent === undefined && event.type === 'invoke') {
+      invocations += 1;
+      if (!isTuple(event.value)) independent = false;
+    }
+    if (independent === undefined) held.push({ form, event });
+    else {
+      flush(independent);
+      if (error === undefined) add({ form, event }, independent);
+    }
+  });
+  return {
+    push(chunk) {
+      if (error === undefined) {
+        const scanError = scanner.push(chunk);
+        error ??= scanError;
+      }
+      return error;
+    },
+    end() {
+      if (error === undefined) {
+        const scanError = scanner.end();
+        error ??= scanError;
+      }
+      if (error === undefined) flush(independent ?? invocations > 0);
+      return error === undefined ? { ok: true, history: builder.finish() } : { ok: false, error };
+    },
+    get bytes() {
+      return builder.bytes;
+    },
+  };
+}
+
+/** Imports a Jepsen EDN history. Errors name the line and column where the map starts. */
 export function importEdn(text: string, options: EdnImportOptions = {}): HistoryResult {
-  const records = readRecords(text);
-  if ('kind' in records) return { ok: false, error: records };
-  const events: { line: number; event: HistoryEvent }[] = [];
-  for (const [position, { line, record }] of records.entries()) {
-    const event = eventFromEdnRecord(record, line, position);
-    if (event === 'skip') continue;
-    if ('kind' in event) return { ok: false, error: event };
-    events.push({ line, event });
-  }
-  const independent = options.independent ?? detectIndependent(events.map((item) => item.event));
-  const builder = new HistoryBuilder();
-  for (const { line, event } of events) {
-    const converted = independent ? splitIndependent(event, line) : event;
-    if ('kind' in converted) return { ok: false, error: converted };
-    const error = builder.push(converted, line);
-    if (error !== undefined) return { ok: false, error };
-  }
-  return { ok: true, history: builder.finish() };
+  const parser = createEdnParser(options);
+  parser.push(text);
+  return parser.end();
 }
 
-function readRecords(text: string): NumberedRecord[] | HistoryError {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('[') || trimmed.startsWith('(')) {
-    let collection: unknown;
-    try {
-      collection = parseEDNString(trimmed, ednReadOptions);
-    } catch (cause) {
-      return historyError(0, 'bad-edn', (cause as Error).message);
-    }
-    if (!Array.isArray(collection)) return historyError(0, 'bad-edn', 'expected a vector of maps');
-    return collection.map((record, index) => ({ line: index + 1, record }));
-  }
-  const records: NumberedRecord[] = [];
-  const lines = text.split('\n');
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    try {
-      records.push({ line: index + 1, record: parseEDNString(line, ednReadOptions) });
-    } catch (cause) {
-      return historyError(index + 1, 'bad-edn', (cause as Error).message);
-    }
-  }
-  return records;
+function isTuple(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 2;
 }
 
-function detectIndependent(events: readonly HistoryEvent[]): boolean {
-  const invocations = events.filter((event) => event.type === 'invoke');
-  return (
-    invocations.length > 0 &&
-    invocations.every((event) => Array.isArray(event.value) && event.value.length === 2)
-  );
-}
-
-function splitIndependent(event: HistoryEvent, line: number): HistoryEvent | HistoryError {
+function splitIndependent({ form, event }: PlacedEvent): HistoryEvent | HistoryError {
   const { value, ...rest } = event;
   if (value === undefined && event.type !== 'invoke') return rest;
+  const place = {
+    column: form.column,
+    expected: 'a [key value] tuple, as jepsen.independent writes',
+  };
   if (!Array.isArray(value) || value.length !== 2) {
-    return historyError(line, 'bad-field', 'an independent value must be a [key value] tuple');
+    return historyError(
+      form.line,
+      'bad-field',
+      `:value is ${JSON.stringify(value) ?? 'missing'}`,
+      place,
+    );
   }
   const [key, inner] = value as [unknown, unknown];
   if (typeof key !== 'string' && typeof key !== 'number') {
-    return historyError(line, 'bad-field', 'an independent key must be a string or a number');
+    return historyError(form.line, 'bad-field', `the tuple's key is ${JSON.stringify(key)}`, {
+      ...place,
+      expected: 'a tuple key that is a string or a number',
+    });
   }
   const keyed = { ...rest, key: String(key) };
   return inner === null || inner === undefined ? keyed : { ...keyed, value: inner };

@@ -17,6 +17,12 @@ const hashBase = 0x01000193;
 /** The empty value "", the state of a key nobody has written. */
 export const emptyKvState: KvState = { base: null, piece: '', length: 0, hash: 0 };
 
+/**
+ * The erased value (Model.erased): whatever was written, no get reads it before the next put.
+ * Its length of -1 makes it equal to no real value.
+ */
+export const erasedKvState: KvState = { base: null, piece: '', length: -1, hash: 0x2545f491 };
+
 /** The value `text` on its own (what a put leaves). */
 export function kvStateOf(text: string): KvState {
   return { base: null, piece: text, length: text.length, hash: extendHash(0, text) };
@@ -47,15 +53,34 @@ export function kvStateEquals(state: KvState, text: string): boolean {
   return end === 0;
 }
 
-/** The hashes of every prefix of `text` (index i: the first i characters), as states hash. */
-export function kvPrefixHashes(text: string): Uint32Array {
-  const hashes = new Uint32Array(text.length + 1);
+/** Characters between two stored prefix hashes (see kvPrefixCheckpoints). */
+export const kvCheckpointChars = 16;
+
+/**
+ * The hashes of the prefixes of `text` whose length is a multiple of kvCheckpointChars (index
+ * i: the first i * kvCheckpointChars characters), as states hash. Storing every prefix cost four
+ * bytes a character, which for long values exhausted memory; any prefix's hash is one
+ * checkpoint plus fewer than kvCheckpointChars characters away (kvPrefixHashAt).
+ */
+export function kvPrefixCheckpoints(text: string): Uint32Array {
+  const checkpoints = new Uint32Array(Math.floor(text.length / kvCheckpointChars) + 1);
   let hash = 0;
   for (let index = 0; index < text.length; index += 1) {
     hash = (Math.imul(hash, hashBase) + text.charCodeAt(index)) | 0;
-    hashes[index + 1] = hash >>> 0;
+    if ((index + 1) % kvCheckpointChars === 0)
+      checkpoints[(index + 1) / kvCheckpointChars] = hash >>> 0;
   }
-  return hashes;
+  return checkpoints;
+}
+
+/** The hash of the first `length` characters of `text` (length ≤ text.length). */
+export function kvPrefixHashAt(text: string, checkpoints: Uint32Array, length: number): number {
+  const checkpoint = Math.floor(length / kvCheckpointChars);
+  let hash = checkpoints[checkpoint] ?? 0;
+  for (let index = checkpoint * kvCheckpointChars; index < length; index += 1) {
+    hash = (Math.imul(hash, hashBase) + text.charCodeAt(index)) | 0;
+  }
+  return hash >>> 0;
 }
 
 /** Whether two values have the same content. */

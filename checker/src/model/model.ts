@@ -1,6 +1,7 @@
 // The Model interface, in Porcupine's shape: a record of pure functions over an immutable state.
 // Models must be purely functional: the search keeps old states and steps them again, so step
-// must never mutate its argument. Equal states must hash equal.
+// must never mutate its argument. Equal states must hash equal. Operations with equal f, input,
+// status and output must be treated alike (the search swaps identical info operations).
 
 import type { Operation } from '../history/types.ts';
 
@@ -48,8 +49,47 @@ export interface Model<State> {
   /**
    * Optional pruning hint: false only when `target` cannot be legal after `state` followed by any
    * sequence of monotone operations (for kv: a get must read an extension of the current value).
+   * `pending` are the monotone operations still unlinearized that may precede `target`; a model
+   * may use them to say more (kv: the extension must be made of their pieces), and must answer
+   * as if any subset of them, in any order, could follow `state`.
    */
-  reachable?(state: State, target: Operation): boolean;
+  reachable?(
+    state: State,
+    target: Operation,
+    context?: unknown,
+    pending?: readonly Operation[],
+  ): boolean;
+  /**
+   * Optional pruning hint, with `reachable` and `resetState`: a state standing for every value
+   * that no operation reads before the next reset. `reachable(erased, op)` must be false exactly
+   * for the operations whose legality depends on the value (kv: ok gets), and `step(erased, op)`
+   * must give op's reset state for a reset, `illegal` for such a reader, and `erased` otherwise.
+   * The search replaces a state by it once every pending reader is unreachable from the state
+   * until a pending reset returns, so orders of writes a reset will erase are searched once.
+   */
+  readonly erased?: State;
+  /**
+   * Optional: what `reachable` may precompute about a target once per search (kv: its output's
+   * prefix hashes); the search passes it back as `context`, and drops it with the search.
+   */
+  reachableContext?(target: Operation): unknown;
+  /**
+   * Optional: given a partition, a test of whether an info operation's effect could be seen by
+   * any operation of it. An info operation nothing could observe is dropped before the search
+   * (taking effect or not makes no difference), which the shrinker relies on to stay fast.
+   */
+  observable?(partition: readonly Operation[]): (info: Operation) => boolean;
+}
+
+/** The partition without the info operations whose effect `model` says nothing can observe. */
+export function withoutUnobservable<State>(
+  model: Model<State>,
+  operations: readonly Operation[],
+): readonly Operation[] {
+  if (model.observable === undefined) return operations;
+  if (!operations.some((operation) => operation.returnNs === Infinity)) return operations;
+  const observable = model.observable(operations);
+  return operations.filter((operation) => operation.returnNs !== Infinity || observable(operation));
 }
 
 /** Splits operations by their key, in order of first appearance; no key is the key "". */

@@ -50,6 +50,26 @@ export const registerModel: Model<RegisterValue> = {
     // A cas that took effect leaves `new`; one that did not is a read (monotone).
     return (operation.input as [RegisterValue, RegisterValue])[1];
   },
+  observable(partition) {
+    // An info write or cas leaving a value no read returned and no cas expects cannot be seen:
+    // nothing between it and the next write could tell. A cas that ran and found another value
+    // (ok, false) can tell any difference, so then only info reads are dropped.
+    if (partition.some((o) => o.f === 'cas' && o.status === 'ok' && o.output === false)) {
+      return (info) => info.f !== 'read';
+    }
+    const seen = new Set<RegisterValue>();
+    for (const operation of partition) {
+      if (operation.f === 'read' && operation.status === 'ok')
+        seen.add((operation.output as RegisterValue) ?? null);
+      if (operation.f === 'cas') seen.add((operation.input as [RegisterValue, RegisterValue])[0]);
+    }
+    return (info) => {
+      if (info.f === 'read') return false;
+      const left =
+        info.f === 'write' ? info.input : (info.input as [RegisterValue, RegisterValue])[1];
+      return seen.has(left as RegisterValue);
+    };
+  },
   reachable(state, target) {
     // Only reads are monotone and they change nothing, so a later read must see this value.
     if (target.f !== 'read' || target.status !== 'ok') return true;

@@ -1,19 +1,25 @@
 // Renders a self-contained HTML report (one file: inline CSS and JS, no network) of a check: for
 // each illegal partition, a per-client timeline of its operations with the longest linearizable
-// prefix numbered, the operation that cannot be placed in red, and a plain-language explanation.
+// prefix numbered, the operation that cannot be placed in red, the shrunk counterexample
+// outlined, and a plain-language explanation of that counterexample. A report with nothing
+// illegal draws the timelines of its first partitions instead, so an ok report shows its history.
 
 import type { AppendCheckResult } from '../appends/check-appends.ts';
-import type { History } from '../history/types.ts';
+import type { History, Operation } from '../history/types.ts';
 import type { CheckResult, PartitionResult } from '../linearizability/check-result.ts';
 import type { Model } from '../model/model.ts';
-import { explain, formatTime } from './explain.ts';
+import { type ExplainOptions, type Explanation, explain, formatTime } from './explain.ts';
 
 /** Options of `renderHtml`. */
 export interface RenderOptions {
   readonly title?: string;
   readonly appends?: AppendCheckResult;
-  /** Illegal partitions drawn (the rest are listed). */
+  /** Partitions drawn (illegal ones first; the rest are listed in the table). */
   readonly partitionsMax?: number;
+  /** Operations drawn per partition timeline (the earliest-invoked ones). */
+  readonly operationsDrawnMax?: number;
+  /** Budgets of the shrinking behind the explanations. */
+  readonly explain?: ExplainOptions;
 }
 
 const rowHeight = 22;
@@ -27,15 +33,25 @@ export function renderHtml<State>(
   model: Model<State>,
   options: RenderOptions = {},
 ): string {
-  const explanations = explain(history, result, model);
+  const partitionsMax = options.partitionsMax ?? 20;
+  const explanations = explain(history, result, model, {
+    ...options.explain,
+    partitionsMax,
+  });
   const illegalPartitions = result.partitions.filter(
     (partition) => partition.verdict === 'illegal',
   );
-  const drawn = illegalPartitions.slice(0, options.partitionsMax ?? 20);
+  // With nothing illegal, the first partitions are drawn so the reader still sees the history.
+  const drawn =
+    illegalPartitions.length > 0
+      ? illegalPartitions.slice(0, partitionsMax)
+      : result.partitions.slice(0, Math.min(partitionsMax, 5));
+  const operationsMax = options.operationsDrawnMax ?? 500;
   const sections = drawn.map((partition) => {
-    const sentences = explanations.find((item) => item.key === partition.key)?.sentences ?? [];
-    return renderPartition(history, partition, model, sentences);
+    const explanation = explanations.find((item) => item.key === partition.key);
+    return renderPartition(history, partition, model, explanation, operationsMax);
   });
+  const drewOperations = drawn.some((partition) => partition.operationCount > 0);
   const title = options.title ?? 'kvraft-check report';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -45,8 +61,7 @@ export function renderHtml<State>(
 ${renderSummary(result)}
 ${options.appends === undefined ? '' : renderAppends(options.appends)}
 ${sections.join('\n')}
-<div id="detail" class="detail">Hover an operation for details.</div>
-<script>${script}</script>
+${drewOperations ? `<div id="detail" class="detail">Hover an operation for details.</div>\n<script>${script}</script>` : ''}
 </body></html>
 `;
 }
@@ -68,11 +83,36 @@ function renderPartition<State>(
   history: History,
   partition: PartitionResult,
   model: Model<State>,
-  sentences: readonly string[],
+  explanation: Explanation | undefined,
+  operationsMax: number,
 ): string {
-  const operations = history.operations.filter(
+  const all = history.operations.filter(
     (operation) => (operation.key ?? '') === partition.key && operation.status !== 'fail',
   );
+  const operations = all.slice(0, operationsMax);
+  const bars = renderBars(operations, partition, model, new Set(explanation?.counterexample));
+  const paragraphs = (explanation?.sentences ?? []).map((s) => `<p>${escapeHtml(s)}</p>`).join('');
+  const cut =
+    operations.length < all.length
+      ? `<p class="legend">Showing the first ${operations.length} of ${all.length} operations.</p>`
+      : '';
+  const legend =
+    partition.verdict === 'illegal'
+      ? '<span class="placed">numbered: longest linearizable prefix, in order</span> <span class="blocked">red: cannot be placed next</span> <span class="culprit">outlined: the shrunk counterexample</span> <span class="other">grey: not placed</span> dashed: indeterminate (info)'
+      : `<span class="other">${partition.verdict === 'ok' ? 'an order of these operations is linearizable' : `undecided: ${escapeHtml(partition.reason ?? '')}`}</span> dashed: indeterminate (info)`;
+  return `<section><h2>Key ${escapeHtml(JSON.stringify(partition.key))}: ${partition.verdict}</h2>
+${paragraphs === '' ? '' : `<div class="explanation">${paragraphs}</div>`}
+<p class="legend">${legend}</p>${cut}
+${bars}</section>`;
+}
+
+/** The per-client timeline of `operations` as an inline SVG. */
+function renderBars<State>(
+  operations: readonly Operation[],
+  partition: PartitionResult,
+  model: Model<State>,
+  culprits: ReadonlySet<number>,
+): string {
   const order = new Map(partition.longestPrefix.map((id, index) => [id, index + 1]));
   const processes = [...new Set(operations.map((operation) => operation.process))].sort(
     (a, b) => a - b,
@@ -93,20 +133,17 @@ function renderPartition<State>(
         : order.has(operation.id)
           ? 'placed'
           : 'other';
+    const classes = `op ${kind}${operation.status === 'info' ? ' info' : ''}${culprits.has(operation.id) ? ' culprit' : ''}`;
     const label = order.get(operation.id) ?? '';
     const detail = `${model.describeOperation(operation)} · client ${operation.process} · ${operation.status} · ${formatTime(operation.callNs - startNs)} → ${formatTime(operation.returnNs - startNs)} · line ${operation.callLine}`;
-    return `<g class="op ${kind}${operation.status === 'info' ? ' info' : ''}" data-detail="${escapeHtml(detail)}"><rect x="${x(operation.callNs).toFixed(1)}" y="${row * rowHeight + 4}" width="${Math.max(3, right - x(operation.callNs)).toFixed(1)}" height="${rowHeight - 8}"></rect><text x="${(x(operation.callNs) + 2).toFixed(1)}" y="${row * rowHeight + 15}">${label}</text></g>`;
+    return `<g class="${classes}" data-detail="${escapeHtml(detail)}"><rect x="${x(operation.callNs).toFixed(1)}" y="${row * rowHeight + 4}" width="${Math.max(3, right - x(operation.callNs)).toFixed(1)}" height="${rowHeight - 8}"></rect><text x="${(x(operation.callNs) + 2).toFixed(1)}" y="${row * rowHeight + 15}">${label}</text></g>`;
   });
   const labels = processes.map(
     (process, row) =>
       `<text class="client" x="4" y="${row * rowHeight + 15}">client ${process}</text>`,
   );
   const height = processes.length * rowHeight + 8;
-  const paragraphs = sentences.map((sentence) => `<p>${escapeHtml(sentence)}</p>`).join('');
-  return `<section><h2>Key ${escapeHtml(JSON.stringify(partition.key))}: illegal</h2>
-<div class="explanation">${paragraphs}</div>
-<p class="legend"><span class="placed">numbered: longest linearizable prefix, in order</span> <span class="blocked">red: cannot be placed next</span> <span class="other">grey: not placed</span> dashed: indeterminate (info)</p>
-<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${labels.join('')}${bars.join('')}</svg></section>`;
+  return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${labels.join('')}${bars.join('')}</svg>`;
 }
 
 /** Escapes text for HTML content and attribute values. */
@@ -126,8 +163,8 @@ tr.illegal td{background:#fde2e2}tr.unknown td{background:#fff4d6}
 .explanation{background:#f6f6f6;border-left:4px solid #b00;padding:4px 12px}
 svg{border:1px solid #ddd;background:#fff}svg text{font-size:11px}
 .op rect{fill:#ccc;stroke:#888}.op.placed rect{fill:#b7e4b0;stroke:#3a7}.op.blocked rect{fill:#f59b9b;stroke:#b00;stroke-width:2}
-.op.info rect{stroke-dasharray:4 2}.op:hover rect{stroke:#000;stroke-width:2}
-.legend span{margin-right:12px}.legend .placed{color:#3a7}.legend .blocked{color:#b00}.legend .other{color:#888}
+.op.info rect{stroke-dasharray:4 2}.op.culprit rect{stroke:#000;stroke-width:2.5}.op:hover rect{stroke:#000;stroke-width:2}
+.legend span{margin-right:12px}.legend .placed{color:#3a7}.legend .blocked{color:#b00}.legend .other{color:#888}.legend .culprit{font-weight:bold}
 .detail{position:sticky;bottom:0;background:#222;color:#fff;padding:6px 10px;font-family:monospace}`;
 
 const script = `document.querySelectorAll('.op').forEach(function (node) {
