@@ -1,14 +1,16 @@
 // Persister benchmark: saves/s and p50/p99 latency per adapter for 1-entry saves, 64-entry
 // batches, and 64 concurrent 1-entry saves (group commit), next to the raw write+fdatasync
-// latency of the same disk as the floor. Bounded: every phase stops at its count or time budget.
+// latency of the same disk as the floor; each durable adapter also behind the ack watermark. Bounded: every phase stops at its count or time budget.
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openLevelPersister } from '@kvraft/persister-level';
 import { MemoryPersister } from '@kvraft/persister-memory';
 import { openSqlitePersister } from '@kvraft/persister-sqlite';
 import type { Entry, Persister } from '@kvraft/raft-core';
+import { WatermarkedPersister } from '@kvraft/raft-core/persister-kit';
+import { openWatermarkFile } from '@kvraft/server';
 
 /** Most operations and milliseconds one phase may take. */
 const phaseOpsMax = 2000;
@@ -79,6 +81,16 @@ async function savePhase(
 const format = (r: PhaseResult): string =>
   `${r.savesPerSecond.toFixed(0).padStart(8)}/s  p50 ${r.p50Ms.toFixed(2).padStart(7)} ms  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms`;
 
+// The store behind the data dir's ack watermark file, as startNode wraps it: the watermark's
+// extra fdatasync per group of saves is what protection against silent rollback costs.
+async function watermarked(
+  dataDir: string,
+  open: (name: string) => Promise<Persister>,
+): Promise<Persister> {
+  const inner = await open(join(dataDir, 'store'));
+  return new WatermarkedPersister(inner, await openWatermarkFile(dataDir, true));
+}
+
 /** Runs the persister benchmark and prints one block per adapter. */
 export async function runPersisterBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kvraft-bench-'));
@@ -92,10 +104,20 @@ export async function runPersisterBench(): Promise<void> {
     console.log(
       `  fdatasync floor, overwriting 64 B        ${format(fdatasyncFloor(dir, 'overwrite'))}`,
     );
+    const sqlite = (path: string) => openSqlitePersister({ dir: resolve(dir, path) });
+    const level = (path: string) => openLevelPersister({ dir: resolve(dir, path) });
     const adapters: Array<[string, () => Promise<Persister>]> = [
       ['memory', async () => new MemoryPersister()],
-      ['sqlite', () => openSqlitePersister({ dir: join(dir, 'sqlite') })],
-      ['level', () => openLevelPersister({ dir: join(dir, 'level') })],
+      ['sqlite', () => sqlite('sqlite')],
+      [
+        'sqlite + ack watermark (as a node runs it)',
+        () => watermarked(join(dir, 'sqlite-wm'), sqlite),
+      ],
+      ['level', () => level('level')],
+      [
+        'level + ack watermark (as a node runs it)',
+        () => watermarked(join(dir, 'level-wm'), level),
+      ],
     ];
     for (const [name, open] of adapters) {
       const store = await open();

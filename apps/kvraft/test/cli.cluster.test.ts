@@ -1,16 +1,17 @@
-// Goal: the `kvraft` executable end to end, from source: `cluster up` prints endpoints and a
+// Goal: the `kvraft` executable end to end, compiled: `cluster up` prints endpoints and a
 // leader, get/put/append/status work against it, /metrics answers, `cluster down` stops exactly
 // the pids in its pid file, and `serve` refuses a data dir of another node id. Method: the real
-// bin/kvraft.mjs in child processes on 127.0.0.1, temp dirs, every wait bounded.
+// compiled bin (dist/main.js, plain node) in child processes on 127.0.0.1, temp dirs, every wait
+// bounded.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appDir } from '../src/cluster/process-cluster.ts';
 
-const bin = join(appDir, 'bin', 'kvraft.mjs');
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 const exec = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'kvraft-cli-'));
 let up: ChildProcess | null = null;
@@ -61,6 +62,8 @@ describe('the kvraft CLI', () => {
       'kvraft_commit_index',
       'kvraft_persist_seconds',
       'kvraft_peer_connected',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_seconds',
     ]) {
       expect(metrics).toContain(name);
     }
@@ -107,12 +110,12 @@ describe('the kvraft CLI', () => {
     }
   }, 120_000);
 
-  it('refuses a data dir of another node id, and a bad flag, with clear errors', async () => {
+  it('refuses a data dir of another node id, a --listen its --peers contradict, and a bad flag', async () => {
     const dataDir = join(dir, 'node-1', 'data');
     const serve = [
       'serve',
       '--listen',
-      '127.0.0.1:0',
+      '127.0.0.1:1',
       '--data-dir',
       dataDir,
       '--cluster',
@@ -123,6 +126,13 @@ describe('the kvraft CLI', () => {
       (e: { stderr: string }) => e,
     );
     expect(String((refused as { stderr: string }).stderr)).toContain('belongs to cluster');
+    const elsewhere = ['--peers', '2=127.0.0.1:3,1=127.0.0.1:2', '--cluster-secret', 's'];
+    const mismatch = await kvraft(...serve, '--id', '2', ...elsewhere).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect(String((mismatch as { stderr: string }).stderr)).toContain(
+      "listen 127.0.0.1:1 does not match this node's peers entry 2=127.0.0.1:3",
+    );
     const badFlag = await kvraft('get', 'k', '--servers', '1=localhost').catch(
       (e: { stderr: string }) => e,
     );

@@ -1,11 +1,24 @@
-// `kvraft cluster up|down`: a local cluster of child processes on 127.0.0.1. `up` prints the
-// endpoints and stops every node on Ctrl-C; `down --dir` stops exactly the pids in the pid file.
-import { existsSync, readFileSync } from 'node:fs';
+// `kvraft cluster up|down`: a local cluster of child processes on 127.0.0.1. `up` locks its dir
+// (a second `up` there is refused), prints the endpoints, and stops every node it started on
+// SIGINT, SIGTERM, SIGHUP or a closed stdout; `down --dir` stops exactly the nodes in the pid
+// file, each only while its pid is still that node, and removes the file.
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ProcessCluster } from '@kvraft/cluster';
+import {
+  describeConfig,
+  integerIn,
+  type PersisterName,
+  parseClusterSize,
+  parsePersister,
+} from '@kvraft/server/flags';
 import { type Command, Option } from 'commander';
-import { ProcessCluster, pidFileName } from '../cluster/process-cluster.ts';
-import { integerIn, type PersisterName, parsePersister } from '../config/flag-parsers.ts';
-import { describeConfig } from '../config/print-config.ts';
+import { listenForStop, type StopReason } from '../cluster/stop-request.ts';
+
+/** The pid file's name (as @kvraft/cluster writes it), repeated to keep `down` light. */
+const pidFileName = 'cluster.json';
+/** How long `up` waits for a first leader before printing that there is none yet. */
+const leaderWaitMs = 15_000;
 
 /** Parsed flags of `cluster up`. */
 export interface ClusterUpOptions {
@@ -15,15 +28,19 @@ export interface ClusterUpOptions {
   readonly clusterSecret: string;
 }
 
+/** What `up` prints to and when it stops. */
+export interface ClusterUpDeps {
+  readonly print: (line: string) => void;
+  readonly until: Promise<StopReason>;
+}
+
 /** Registers `cluster up` and `cluster down`. */
 export function register(program: Command): void {
   const cluster = program.command('cluster').description('run a local cluster of child processes');
   cluster
     .command('up')
     .description('start a local cluster; Ctrl-C stops it')
-    .addOption(
-      new Option('--nodes <n>', '3 or 5').choices(['3', '5']).default('3').argParser(Number),
-    )
+    .addOption(new Option('--nodes <n>', '3, 5 or 7').argParser(parseClusterSize).default(3))
     .addOption(
       new Option('--persister <name>', 'sqlite | level | memory')
         .argParser(parsePersister)
@@ -38,11 +55,12 @@ export function register(program: Command): void {
         .default('local-dev-secret'),
     )
     .action(async (options: ClusterUpOptions) => {
-      const stopped = new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await up(options, { print: (l) => console.log(l), until: stopped });
+      const stop = listenForStop();
+      try {
+        await up(options, { print: stop.print, until: stop.requested });
+      } finally {
+        stop.dispose();
+      }
     });
   cluster
     .command('down')
@@ -59,68 +77,92 @@ export function register(program: Command): void {
 }
 
 /** Starts a cluster, prints its endpoints, and stops it when `deps.until` resolves. */
-export async function up(
-  options: ClusterUpOptions,
-  deps: { print: (line: string) => void; until: Promise<void> },
-): Promise<void> {
+export async function up(options: ClusterUpOptions, deps: ClusterUpDeps): Promise<void> {
   const dir = resolve(options.dir);
   deps.print(describeConfig('cluster up', { ...options, dir }));
-  const cluster = await ProcessCluster.start({ ...options, dir, secret: options.clusterSecret });
+  const [{ ProcessCluster }, { acquireDirLock }] = await Promise.all([
+    import('@kvraft/cluster'),
+    import('../cluster/dir-lock.ts'),
+  ]);
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const lock = acquireDirLock(dir);
+  let cluster: ProcessCluster | undefined;
+  try {
+    let stopping = false;
+    const signalled = deps.until.then(() => {
+      stopping = true;
+      return 'signal' as const;
+    });
+    cluster = await ProcessCluster.start({ ...options, dir, secret: options.clusterSecret });
+    const running = cluster;
+    const ended = await Promise.race([
+      signalled,
+      announce(running, deps.print, () => stopping)
+        .then(() => running.allExited())
+        .then(() => 'exited' as const),
+    ]);
+    if (ended === 'exited') {
+      deps.print('every node has exited (cluster down?); stopping');
+      return;
+    }
+    deps.print('stopping the cluster');
+  } finally {
+    await cluster?.stop();
+    rmSync(join(dir, pidFileName), { force: true });
+    lock.release();
+  }
+}
+
+// Prints every node, the first leader and a ready --servers flag; gives up waiting for the
+// leader as soon as the command is stopping, so no poll outlives the cluster.
+async function announce(
+  cluster: ProcessCluster,
+  print: (line: string) => void,
+  stopping: () => boolean,
+): Promise<void> {
   for (const [id, endpoint] of cluster.endpoints) {
     const metrics = cluster.metricsEndpoints.get(id)!;
-    deps.print(
+    print(
       `node ${id}: ${endpoint.host}:${endpoint.port}  metrics http://${metrics.host}:${metrics.port}/metrics  pid ${cluster.pids().get(id)}`,
     );
   }
-  const leader = await cluster.waitForLeader(15_000);
-  deps.print(leader === undefined ? 'no leader yet (see the node logs)' : `leader: node ${leader}`);
-  deps.print(`try: kvraft put k v --servers ${cluster.serversFlag()}`);
-  const ended = await Promise.race([
-    deps.until.then(() => 'signal' as const),
-    cluster.allExited().then(() => 'exited' as const),
-  ]);
-  if (ended === 'exited') {
-    deps.print('every node has exited (cluster down?); stopping');
-    return;
-  }
-  deps.print('stopping the cluster');
-  await cluster.stop();
+  const leader = await firstLeader(cluster, stopping);
+  if (stopping()) return;
+  print(leader === undefined ? 'no leader yet (see the node logs)' : `leader: node ${leader}`);
+  print(`try: kvraft put k v --servers ${cluster.serversFlag()}`);
 }
 
-/** Stops exactly the pids listed in `<dir>/cluster.json`; returns false without a pid file. */
+async function firstLeader(
+  cluster: ProcessCluster,
+  stopping: () => boolean,
+): Promise<number | undefined> {
+  const deadline = Date.now() + leaderWaitMs;
+  while (!stopping() && Date.now() < deadline) {
+    for (const [id, status] of await cluster.statuses(500)) {
+      if (status?.role === 'leader') return id;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
+/** Stops the nodes listed in `<dir>/cluster.json`; returns false without a pid file. */
 export async function down(
   options: { dir: string; graceMs: number },
   deps: { print: (line: string) => void },
 ): Promise<boolean> {
   const path = join(resolve(options.dir), pidFileName);
   deps.print(describeConfig('cluster down', { pidFile: path, graceMs: options.graceMs }));
+  const { existsSync } = await import('node:fs');
   if (!existsSync(path)) {
     deps.print(`no pid file at ${path}`);
     return false;
   }
-  const { nodes } = JSON.parse(readFileSync(path, 'utf8')) as {
-    nodes: { id: number; pid: number | null }[];
-  };
-  const pids = nodes.flatMap((n) => (n.pid === null ? [] : [n.pid]));
-  for (const pid of pids) signal(pid, 'SIGTERM');
-  const deadline = Date.now() + options.graceMs;
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  for (const pid of pids.filter(alive)) signal(pid, 'SIGKILL');
-  deps.print(`stopped ${pids.length} node(s): ${pids.join(' ')}`);
-  return true;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {}
+  const { stopNodes } = await import('../cluster/stop-nodes.ts');
+  const results = await stopNodes(path, options.graceMs);
+  for (const r of results) deps.print(`node ${r.id}: pid ${r.pid ?? '-'} ${r.outcome}`);
+  const stopped = results.filter((r) => r.outcome === 'stopped' || r.outcome === 'killed');
+  deps.print(`stopped ${stopped.length} node(s): ${stopped.map((r) => r.pid).join(' ')}`);
+  return results.every((r) => r.outcome !== 'unverifiable');
 }

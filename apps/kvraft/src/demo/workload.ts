@@ -12,6 +12,8 @@ export interface WorkloadOptions {
   readonly durationMs: number;
   /** Per-operation randomness in [0, 1). */
   readonly random: () => number;
+  /** Ends the load early once it returns true (checked before each operation). */
+  readonly stopped?: () => boolean;
 }
 
 /** What a workload run produced. */
@@ -43,7 +45,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       // After an indeterminate outcome the client continues as a new process (as Jepsen does),
       // so a process never has an operation that may still be in flight.
       let process = client;
-      for (let seq = 1; performance.now() < deadlineMs; seq++) {
+      const running = () => performance.now() < deadlineMs && options.stopped?.() !== true;
+      for (let seq = 1; running(); seq++) {
         const key = options.keys[Math.floor(options.random() * options.keys.length)]!;
         const roll = options.random();
         const kind = roll < 0.45 ? 'append' : roll < 0.55 ? 'put' : 'get';
