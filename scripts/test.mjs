@@ -5,6 +5,15 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 const reportPath = '.test-results/vitest.json';
 rmSync(reportPath, { force: true });
+// The bins and the pack-and-install test run compiled JavaScript: build first (turbo caches it).
+const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+  stdio: 'inherit',
+});
+if (build.status !== 0) {
+  console.log('0 passed, 1 failed');
+  console.error(`the build failed (exit ${build.status})`);
+  process.exit(1);
+}
 const run = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
 if (!existsSync(reportPath)) {
   console.log('0 passed, 1 failed');

@@ -57,6 +57,15 @@ const allowedEdges: Record<string, string[]> = {
     '@kvraft/persister-memory',
   ],
   '@kvraft/checker': [],
+  '@kvraft/server': [
+    '@kvraft/raft-core',
+    '@kvraft/kv-service',
+    '@kvraft/transport',
+    '@kvraft/persister-memory',
+    '@kvraft/persister-sqlite',
+    '@kvraft/persister-level',
+  ],
+  '@kvraft/cluster': ['@kvraft/raft-core', '@kvraft/clerk', '@kvraft/server', '@kvraft/transport'],
 };
 
 function walk(dir: string): string[] {
@@ -142,6 +151,35 @@ describe('tidy', () => {
           if (target !== pkg.name && !deps.includes(target)) {
             violations.push(`${file} imports ${target}, which ${pkg.name} does not declare`);
           }
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('every package a published source file imports is a runtime dependency of its package', () => {
+    const violations: string[] = [];
+    for (const dir of workspaceDirs()) {
+      const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+      if (pkg.private === true) continue; // bench is a dev tool, never installed by a user
+      const runtime = new Set([
+        pkg.name,
+        ...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }),
+      ]);
+      for (const file of walk(join(dir, 'src')).filter((f) => f.endsWith('.ts'))) {
+        const source = readFileSync(join(root, file), 'utf8');
+        // Static and dynamic imports alike; `import type` is erased and needs no runtime package.
+        const imports = source.matchAll(
+          /(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]/g,
+        );
+        for (const match of imports) {
+          const specifier = match[1] ?? match[2] ?? '';
+          if (specifier.startsWith('.') || specifier.startsWith('node:')) continue;
+          const name = specifier.startsWith('@')
+            ? specifier.split('/').slice(0, 2).join('/')
+            : specifier.split('/')[0]!;
+          if (!runtime.has(name))
+            violations.push(`${file} imports ${name}, not a dependency of ${pkg.name}`);
         }
       }
     }
