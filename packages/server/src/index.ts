@@ -41,6 +41,7 @@ export {
   type NodeConfig,
   type NodeOptions,
   NodeOptionsError,
+  nodeTimingDefaults,
   resolveNodeOptions,
 } from './node-options.ts';
 export { realClock } from './real-clock.ts';

@@ -34,6 +34,14 @@ export interface NodeOptions {
   readonly readMode?: ReadMode;
   /** Milliseconds per Raft tick; default 10. */
   readonly tickMs?: number;
+  /**
+   * Base election timeout in milliseconds (each node waits a random time in [base, 2 × base));
+   * default 300. Raise it where fsync can stall for longer (etcd's default is 1000): a save that
+   * outlasts it holds back heartbeat replies and votes, and the nodes then campaign in turn.
+   */
+  readonly electionTimeoutMs?: number;
+  /** Milliseconds between a leader's heartbeats; default 100, at most half the election timeout. */
+  readonly heartbeatMs?: number;
   /** Serve Prometheus /metrics here. */
   readonly metricsListen?: Endpoint;
   /** TLS for every link and client connection. */
@@ -60,6 +68,8 @@ export interface NodeConfig {
   readonly maxraftstate: number;
   readonly readMode: ReadMode;
   readonly tickMs: number;
+  readonly electionTimeoutMs: number;
+  readonly heartbeatMs: number;
   readonly metricsListen?: Endpoint;
   readonly tls?: TlsOptions;
   readonly logger: TransportLogger;
@@ -90,16 +100,54 @@ export function resolveNodeOptions(options: NodeOptions): NodeConfig {
   if ((persister === 'sqlite' || persister === 'level') && options.dataDir === undefined) {
     throw new NodeOptionsError(`the ${persister} persister needs a dataDir`);
   }
+  const timing = resolveTiming(options);
   return {
     ...options,
+    ...timing,
     listen,
     persister,
     cluster: options.cluster ?? 'kvraft',
     maxraftstate: options.maxraftstate ?? 1 << 20,
     readMode: options.readMode ?? 'readindex',
-    tickMs: options.tickMs ?? 10,
     logger: options.logger ?? silentLogger,
     join: options.join ?? false,
+  };
+}
+
+/** The timing defaults of a real node: heartbeats every 100 ms, elections after 300–600 ms. */
+export const nodeTimingDefaults = { tickMs: 10, electionTimeoutMs: 300, heartbeatMs: 100 } as const;
+
+// Heartbeats must come well inside the election timeout, and both in whole ticks, or followers
+// would time out on a healthy leader.
+function resolveTiming(options: NodeOptions) {
+  const tickMs = options.tickMs ?? nodeTimingDefaults.tickMs;
+  const electionTimeoutMs = options.electionTimeoutMs ?? nodeTimingDefaults.electionTimeoutMs;
+  const heartbeatMs = options.heartbeatMs ?? nodeTimingDefaults.heartbeatMs;
+  for (const [name, value] of [
+    ['tickMs', tickMs],
+    ['electionTimeoutMs', electionTimeoutMs],
+    ['heartbeatMs', heartbeatMs],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new NodeOptionsError(`${name} must be a positive integer, got ${value}`);
+    }
+  }
+  if (heartbeatMs < tickMs || heartbeatMs * 2 > electionTimeoutMs) {
+    throw new NodeOptionsError(
+      `heartbeatMs (${heartbeatMs}) must be at least tickMs (${tickMs}) and at most half of electionTimeoutMs (${electionTimeoutMs})`,
+    );
+  }
+  return { tickMs, electionTimeoutMs, heartbeatMs };
+}
+
+/** The node's timing in Raft ticks, as raft-core counts it. */
+export function timingTicks(config: NodeConfig): {
+  electionTimeoutTicks: number;
+  heartbeatTicks: number;
+} {
+  return {
+    electionTimeoutTicks: Math.max(2, Math.round(config.electionTimeoutMs / config.tickMs)),
+    heartbeatTicks: Math.max(1, Math.round(config.heartbeatMs / config.tickMs)),
   };
 }
 

@@ -18,7 +18,12 @@ import { guardWithWatermark } from './ack-watermark-guard.ts';
 import { type AdminContext, handleAdmin } from './admin-handler.ts';
 import { type ClaimedDataDir, claimDataDir } from './data-dir-identity.ts';
 import { NodeMetrics, serveMetrics } from './node-metrics.ts';
-import { type NodeConfig, type NodeOptions, resolveNodeOptions } from './node-options.ts';
+import {
+  type NodeConfig,
+  type NodeOptions,
+  resolveNodeOptions,
+  timingTicks,
+} from './node-options.ts';
 import { openPersister } from './open-persister.ts';
 import { PeerMembership } from './peer-membership.ts';
 import { RaftEventLog } from './raft-event-log.ts';
@@ -93,6 +98,7 @@ export async function startNode(options: NodeOptions): Promise<KvNode> {
     maxraftstate: config.maxraftstate,
     readMode: config.readMode,
     tickMs: config.tickMs,
+    raft: timingTicks(config),
     onLeadershipChange: (leadership) => {
       metrics.observeLeader(leadership.leaderId);
       events.leadership(leadership);

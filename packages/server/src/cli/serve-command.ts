@@ -29,6 +29,8 @@ export interface ServeOptions {
   readonly cluster: string;
   readonly clusterSecret: string;
   readonly tickMs: number;
+  readonly electionTimeoutMs: number;
+  readonly heartbeatMs: number;
   readonly metricsListen?: Endpoint;
   readonly logLevel: string;
   readonly tlsCert?: string;
@@ -125,6 +127,8 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     maxraftstate: options.maxraftstate,
     readMode: options.readMode,
     tickMs: options.tickMs,
+    electionTimeoutMs: options.electionTimeoutMs,
+    heartbeatMs: options.heartbeatMs,
     join: options.join === true,
     logger,
     ...(options.metricsListen === undefined ? {} : { metricsListen: options.metricsListen }),

@@ -62,6 +62,14 @@ function clusterOptions(): Option[] {
       .env('KVRAFT_TICK_MS')
       .argParser(integerIn(1, 1000))
       .default(10),
+    new Option('--election-timeout-ms <ms>', 'base election timeout (random in [ms, 2 × ms))')
+      .env('KVRAFT_ELECTION_TIMEOUT_MS')
+      .argParser(integerIn(2, 60_000))
+      .default(300),
+    new Option('--heartbeat-ms <ms>', 'milliseconds between leader heartbeats')
+      .env('KVRAFT_HEARTBEAT_MS')
+      .argParser(integerIn(1, 30_000))
+      .default(100),
     new Option('--metrics-listen <host:port>', 'serve Prometheus /metrics here')
       .env('KVRAFT_METRICS_LISTEN')
       .argParser(parseEndpointFlag),
