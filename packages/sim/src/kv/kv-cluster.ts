@@ -47,6 +47,8 @@ export class KvCluster {
   readonly clientNetwork: ClientNetwork;
   readonly servers: Array<KvServer | null> = [];
   readonly persisters: Array<MemoryPersister | null> = [];
+  /** Extra virtual ms each save of server i waits (a slow disk); 0 by default. */
+  readonly slowSavesMs: number[] = [];
   /** Each server's ack watermark, kept outside its store so it survives the store's damage. */
   readonly watermarks: MemoryWatermarkStore[] = [];
   /** Every loss a WatermarkedPersister found at boot: the server and what its store lost. */
@@ -183,11 +185,17 @@ export class KvCluster {
   async startServer(i: NodeId): Promise<void> {
     if (this.servers[i] !== null) this.shutdownServer(i);
     const generation = this.generations[i]!;
-    const saveDelay = diskLatency(
+    const latency = diskLatency(
       this.options.scheduler,
       this.diskPrng,
       this.options.diskLatencyMsMax ?? 2,
     );
+    // Read at every save, so a slow-disk fault reaches a running node.
+    const saveDelay = async () => {
+      await latency();
+      const slowMs = this.slowSavesMs[i] ?? 0;
+      if (slowMs > 0) await this.options.scheduler.sleep(slowMs);
+    };
     const saved = this.persisters[i];
     const persister = saved ? saved.copy({ saveDelay }) : new MemoryPersister({ saveDelay });
     this.persisters[i] = persister;

@@ -3,10 +3,31 @@
 // @kvraft/cluster structurally (the simulator must not depend on that package). Node ids are
 // 1-based here, as in the real runtime. Where the simulator cannot do what a real machine does,
 // it says so: a pause cuts the node's links (its timers keep running), link faults apply to the
-// whole network, and of the disk damages only `delete-store` (amnesia) exists here.
+// whole network, and a file damage becomes what it leaves of the store (simDamageEffects).
 import type { Clerk } from '@kvraft/clerk';
 import type { KvCluster } from '../kv/kv-cluster.ts';
 import { faultsReliable } from '../network-faults.ts';
+import type { StorageFault } from '../storage-faults.ts';
+
+/** Entries a damaged log tail loses here (the real damages cut a file, often more). */
+export const simLostTailEntries = 32;
+
+/**
+ * What each file damage of the real runtime leaves of a node's store, as the simulator models
+ * it: a damaged SQLite main file or a lost LevelDB CURRENT/MANIFEST is refused at open, and the
+ * node comes back empty (the nemesis replaces such a store), like a wipe found by the record CRC;
+ * a damaged WAL or LevelDB log loses its tail; `delete-store` drops the saved state. The ack
+ * watermark survives every one, as the file beside a real store does.
+ */
+export const simDamageEffects: Readonly<Record<string, StorageFault | 'drop'>> = {
+  'flip-sqlite-main': { kind: 'wipe' },
+  'delete-level-current': { kind: 'wipe' },
+  'delete-level-manifest': { kind: 'wipe' },
+  'flip-sqlite-wal': { kind: 'tail', count: simLostTailEntries },
+  'truncate-level-log': { kind: 'tail', count: simLostTailEntries },
+  'delete-level-log': { kind: 'tail', count: simLostTailEntries },
+  'delete-store': 'drop',
+};
 
 /** A directed link between 1-based node ids. */
 export interface SimLink {
@@ -96,15 +117,26 @@ export class SimClusterControl {
     this.applyLinks();
   }
 
+  // A slow disk delays every save of the node; a failing one stops it at once, as a real node
+  // ends (exit 75) on its first failed save, keeping only what it had acknowledged.
   async setDiskIo(
     id: number,
-    fault: { readonly mode: string } | undefined,
+    fault: { readonly mode: string; readonly delayMs?: number } | undefined,
   ): Promise<SimDiskOutcome> {
-    if (fault === undefined) return { applied: true, detail: 'cleared' };
-    return {
-      applied: false,
-      reason: `the simulator has no disk to make ${fault.mode} (node ${id})`,
-    };
+    if (fault === undefined) {
+      this.cluster.slowSavesMs[id - 1] = 0;
+      return { applied: true, detail: 'cleared' };
+    }
+    if (this.cluster.servers[id - 1] === null) {
+      return { applied: false, reason: `node ${id} is down` };
+    }
+    if (fault.mode === 'slow') {
+      const delayMs = fault.delayMs ?? 0;
+      this.cluster.slowSavesMs[id - 1] = delayMs;
+      return { applied: true, detail: `node ${id}'s saves wait ${delayMs} ms more` };
+    }
+    await this.kill(id);
+    return { applied: true, detail: `node ${id} stopped on a failed save (${fault.mode})` };
   }
 
   async transferLeader(to: number): Promise<string> {
@@ -117,14 +149,18 @@ export class SimClusterControl {
   async damageDisk(id: number, damage: string): Promise<SimDiskOutcome> {
     if (this.cluster.servers[id - 1] !== null)
       return { applied: false, reason: `node ${id} is running` };
-    if (damage !== 'delete-store') {
-      return { applied: false, reason: `the simulator has no files to apply ${damage} to` };
+    const effect = simDamageEffects[damage];
+    if (effect === undefined) return { applied: false, reason: `unknown damage ${damage}` };
+    if (effect === 'drop') {
+      // With storage protection on (KvCluster's default) the node knows from its watermark that
+      // it lost what it acknowledged and catches up before it votes again (FAST'18 PAR); off, it
+      // has amnesia.
+      this.cluster.persisters[id - 1] = null;
+      return { applied: true, detail: `node ${id}'s saved state dropped` };
     }
-    // The next start finds no saved state. Its ack watermark lives outside the store and
-    // survives, so with storage protection on (KvCluster's default) the node knows it lost what
-    // it acknowledged and catches up before it votes again (FAST'18 PAR); off, it has amnesia.
-    this.cluster.persisters[id - 1] = null;
-    return { applied: true, detail: `node ${id}'s saved state dropped` };
+    const damaged = await this.cluster.damageStore(id - 1, effect);
+    if (damaged === null) return { applied: false, reason: `node ${id} has saved nothing yet` };
+    return { applied: true, detail: `node ${id}'s store: ${damaged.detail}` };
   }
 
   async leader(): Promise<number | undefined> {
